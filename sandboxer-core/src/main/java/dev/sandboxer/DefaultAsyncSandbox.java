@@ -1,0 +1,286 @@
+package dev.sandboxer;
+
+import java.io.InputStream;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.sandboxer.error.NotFoundException;
+import dev.sandboxer.model.CommandHandle;
+import dev.sandboxer.model.CommandResult;
+import dev.sandboxer.model.CreatePtyRequest;
+import dev.sandboxer.model.FileInfo;
+import dev.sandboxer.model.ProcessInfo;
+import dev.sandboxer.model.ProviderName;
+import dev.sandboxer.model.PtyInfo;
+import dev.sandboxer.model.RunCommandRequest;
+import dev.sandboxer.model.SandboxInfo;
+import dev.sandboxer.model.StartCommandRequest;
+import dev.sandboxer.observation.SandboxerOperation;
+import dev.sandboxer.spi.ProviderSandbox;
+import org.jspecify.annotations.Nullable;
+
+/** The asynchronous sandbox: checks arguments, observes the call, keeps track of ownership. */
+final class DefaultAsyncSandbox implements AsyncSandbox {
+
+	private final ClientCore core;
+
+	private final ProviderSandbox delegate;
+
+	private final boolean createdHere;
+
+	/** Set once the sandbox is killed or detached: from then on nobody here owns it. */
+	private final AtomicBoolean released = new AtomicBoolean();
+
+	private final BlockingSandbox blocking;
+
+	DefaultAsyncSandbox(ClientCore core, ProviderSandbox delegate, boolean createdHere) {
+		this.core = core;
+		this.delegate = delegate;
+		this.createdHere = createdHere;
+		this.released.set(!createdHere);
+		this.blocking = new BlockingSandbox(this);
+	}
+
+	@Override
+	public String id() {
+		return this.delegate.id();
+	}
+
+	@Override
+	public ProviderName provider() {
+		return this.core.provider.name();
+	}
+
+	@Override
+	public SandboxInfo initialInfo() {
+		return this.delegate.initialInfo();
+	}
+
+	@Override
+	public CompletableFuture<SandboxInfo> info() {
+		return observe(SandboxerOperation.INFO, this.delegate::info);
+	}
+
+	@Override
+	public CompletableFuture<Boolean> isRunning() {
+		return info().thenApply(SandboxInfo::isRunning);
+	}
+
+	@Override
+	public CompletableFuture<Void> pause() {
+		return observe(SandboxerOperation.PAUSE, this.delegate::pause);
+	}
+
+	@Override
+	public CompletableFuture<Void> resume() {
+		return observe(SandboxerOperation.RESUME, this.delegate::resume);
+	}
+
+	@Override
+	public CompletableFuture<Void> kill() {
+		return observe(SandboxerOperation.KILL, this.delegate::kill).whenComplete(this::releaseIfGone);
+	}
+
+	/** The kill a closing client makes, allowed after it stopped taking calls. */
+	CompletableFuture<Void> killForCleanup() {
+		return this.core.observeWhileClosing(SandboxerOperation.KILL, id(), this.delegate::kill)
+			.whenComplete(this::releaseIfGone);
+	}
+
+	private void releaseIfGone(@Nullable Void ignored, @Nullable Throwable error) {
+		if (error == null || error instanceof NotFoundException) {
+			release();
+		}
+	}
+
+	@Override
+	public CompletableFuture<String> portUrl(int port) {
+		Ids.requirePort(port);
+		return observe(SandboxerOperation.PORT_URL, () -> this.delegate.portUrl(port));
+	}
+
+	@Override
+	public CompletableFuture<CommandResult> runCommand(String command) {
+		return runCommand(RunCommandRequest.of(command), CommandOutputListener.NONE);
+	}
+
+	@Override
+	public CompletableFuture<CommandResult> runCommand(RunCommandRequest request) {
+		return runCommand(request, CommandOutputListener.NONE);
+	}
+
+	@Override
+	public CompletableFuture<CommandResult> runCommand(RunCommandRequest request, CommandOutputListener listener) {
+		Objects.requireNonNull(request, "request");
+		CommandOutputListener target = (listener != null) ? listener : CommandOutputListener.NONE;
+		return observe(SandboxerOperation.RUN_COMMAND, () -> this.delegate.runCommand(request, target));
+	}
+
+	@Override
+	public CompletableFuture<CommandHandle> startCommand(StartCommandRequest request) {
+		Objects.requireNonNull(request, "request");
+		return observe(SandboxerOperation.START_COMMAND, () -> this.delegate.startCommand(request));
+	}
+
+	@Override
+	public CompletableFuture<CommandResult> waitForHandle(String handleId) {
+		if (handleId == null || handleId.isBlank()) {
+			throw new IllegalArgumentException("A handle id is required");
+		}
+		return observe(SandboxerOperation.WAIT_FOR_HANDLE, () -> this.delegate.waitForHandle(handleId));
+	}
+
+	@Override
+	public CompletableFuture<Void> killProcess(int pid) {
+		Ids.requirePid(pid);
+		return observe(SandboxerOperation.KILL_PROCESS, () -> this.delegate.killProcess(pid));
+	}
+
+	@Override
+	public CompletableFuture<List<ProcessInfo>> listProcesses() {
+		return observe(SandboxerOperation.LIST_PROCESSES, this.delegate::listProcesses);
+	}
+
+	@Override
+	public CompletableFuture<byte[]> readFile(String path) {
+		Ids.requirePath(path);
+		return observe(SandboxerOperation.READ_FILE, () -> this.delegate.readFile(path));
+	}
+
+	@Override
+	public CompletableFuture<InputStream> readFileStream(String path) {
+		Ids.requirePath(path);
+		return observe(SandboxerOperation.READ_FILE, () -> this.delegate.readFileStream(path));
+	}
+
+	@Override
+	public CompletableFuture<Void> writeFile(String path, byte[] content) {
+		return writeFile(path, content, null, null);
+	}
+
+	@Override
+	public CompletableFuture<Void> writeFile(String path, byte[] content, @Nullable Integer mode,
+			@Nullable String user) {
+		Ids.requirePath(path);
+		Objects.requireNonNull(content, "content");
+		requireMode(mode);
+		return observe(SandboxerOperation.WRITE_FILE, () -> this.delegate.writeFile(path, content, mode, user));
+	}
+
+	@Override
+	public CompletableFuture<Void> writeFile(String path, InputStream content, @Nullable Integer mode,
+			@Nullable String user) {
+		Ids.requirePath(path);
+		Objects.requireNonNull(content, "content");
+		requireMode(mode);
+		return observe(SandboxerOperation.WRITE_FILE, () -> this.delegate.writeFileStream(path, content, mode, user));
+	}
+
+	private static void requireMode(@Nullable Integer mode) {
+		if (mode != null && (mode < 0 || mode > 07777)) {
+			throw new IllegalArgumentException("A file mode is between 0 and 07777, got 0" + Integer.toOctalString(mode));
+		}
+	}
+
+	@Override
+	public CompletableFuture<List<FileInfo>> listDirectory(String path) {
+		Ids.requirePath(path);
+		return observe(SandboxerOperation.LIST_DIRECTORY, () -> this.delegate.listDirectory(path));
+	}
+
+	@Override
+	public CompletableFuture<Void> makeDir(String path) {
+		Ids.requirePath(path);
+		return observe(SandboxerOperation.MAKE_DIR, () -> this.delegate.makeDir(path));
+	}
+
+	@Override
+	public CompletableFuture<Void> remove(String path) {
+		Ids.requirePath(path);
+		return observe(SandboxerOperation.REMOVE, () -> this.delegate.remove(path));
+	}
+
+	@Override
+	public CompletableFuture<Boolean> exists(String path) {
+		Ids.requirePath(path);
+		return observe(SandboxerOperation.EXISTS, () -> this.delegate.exists(path));
+	}
+
+	@Override
+	public CompletableFuture<PtyInfo> createPty(CreatePtyRequest request, PtyListener listener) {
+		Objects.requireNonNull(request, "request");
+		PtyListener target = (listener != null) ? listener : PtyListener.NONE;
+		return observe(SandboxerOperation.CREATE_PTY, () -> this.delegate.createPty(request, target));
+	}
+
+	@Override
+	public CompletableFuture<Void> sendPtyInput(int pid, byte[] data) {
+		Ids.requirePid(pid);
+		Objects.requireNonNull(data, "data");
+		return observe(SandboxerOperation.SEND_PTY_INPUT, () -> this.delegate.sendPtyInput(pid, data));
+	}
+
+	@Override
+	public CompletableFuture<Void> resizePty(int pid, int rows, int cols) {
+		Ids.requirePid(pid);
+		Ids.requireSize(rows, cols);
+		return observe(SandboxerOperation.RESIZE_PTY, () -> this.delegate.resizePty(pid, rows, cols));
+	}
+
+	@Override
+	public CompletableFuture<Void> killPty(int pid) {
+		Ids.requirePid(pid);
+		return observe(SandboxerOperation.KILL_PTY, () -> this.delegate.killPty(pid));
+	}
+
+	@Override
+	public CompletableFuture<List<PtyInfo>> listPty() {
+		return observe(SandboxerOperation.LIST_PTY, this.delegate::listPty);
+	}
+
+	@Override
+	public void detach() {
+		release();
+	}
+
+	private void release() {
+		if (this.released.compareAndSet(false, true)) {
+			this.core.owned.release(id());
+		}
+	}
+
+	/** Whether closing this handle kills the sandbox. */
+	boolean isOwned() {
+		return this.createdHere && !this.released.get();
+	}
+
+	@Override
+	public Sandbox blocking() {
+		return this.blocking;
+	}
+
+	@Override
+	public void close() {
+		if (isOwned()) {
+			try {
+				Await.result(this.core.isClosed() ? killForCleanup() : kill());
+			}
+			catch (NotFoundException ex) {
+				// Already gone: nothing left to clean up.
+			}
+		}
+	}
+
+	private <T> CompletableFuture<T> observe(SandboxerOperation operation,
+			java.util.function.Supplier<CompletableFuture<T>> call) {
+		return this.core.observe(operation, id(), call);
+	}
+
+	@Override
+	public String toString() {
+		return "AsyncSandbox[id=" + id() + ", provider=" + this.core.name + ", owned=" + isOwned() + "]";
+	}
+
+}

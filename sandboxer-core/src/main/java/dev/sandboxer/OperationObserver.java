@@ -1,0 +1,106 @@
+package dev.sandboxer;
+
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import dev.sandboxer.error.ProviderException;
+import dev.sandboxer.error.SandboxerException;
+import dev.sandboxer.model.ProviderName;
+import dev.sandboxer.observation.DefaultSandboxerObservationConvention;
+import dev.sandboxer.observation.SandboxerObservationContext;
+import dev.sandboxer.observation.SandboxerObservationConvention;
+import dev.sandboxer.observation.SandboxerObservationDocumentation;
+import dev.sandboxer.observation.SandboxerOperation;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The one place every operation passes through: it observes the call (one observation per logical call, retries
+ * included) and makes sure whatever fails reaches the user as a {@link SandboxerException}.
+ */
+final class OperationObserver {
+
+	private static final SandboxerObservationConvention DEFAULT_CONVENTION = new DefaultSandboxerObservationConvention();
+
+	private final String name;
+
+	private final ProviderName type;
+
+	private final ObservationRegistry registry;
+
+	private final @Nullable SandboxerObservationConvention convention;
+
+	OperationObserver(String name, ProviderName type, ObservationRegistry registry,
+			@Nullable SandboxerObservationConvention convention) {
+		this.name = name;
+		this.type = type;
+		this.registry = registry;
+		this.convention = convention;
+	}
+
+	<T> CompletableFuture<T> observe(SandboxerOperation operation, @Nullable String sandboxId,
+			Supplier<CompletableFuture<T>> call) {
+		return observe(operation, sandboxId, call, null);
+	}
+
+	/**
+	 * @param resultId the sandbox id a successful result names (for create), so the span carries it
+	 */
+	<T> CompletableFuture<T> observe(SandboxerOperation operation, @Nullable String sandboxId,
+			Supplier<CompletableFuture<T>> call, @Nullable Function<T, String> resultId) {
+		SandboxerObservationContext context = new SandboxerObservationContext(operation, this.name, this.type,
+				sandboxId);
+		Observation observation = SandboxerObservationDocumentation.SANDBOXER_OPERATION
+			.observation(this.convention, DEFAULT_CONVENTION, () -> context, this.registry)
+			.start();
+		CompletableFuture<T> pending;
+		try (Observation.Scope scope = observation.openScope()) {
+			pending = call.get();
+		}
+		catch (Throwable ex) {
+			pending = CompletableFuture.failedFuture(ex);
+		}
+		CompletableFuture<T> result = new CompletableFuture<>();
+		CompletableFuture<T> source = pending;
+		source.whenComplete((value, error) -> {
+			if (error == null) {
+				if (resultId != null && value != null) {
+					context.setSandboxId(resultId.apply(value));
+				}
+				observation.stop();
+				result.complete(value);
+			}
+			else {
+				Throwable typed = typed(error, operation);
+				observation.error(typed);
+				observation.stop();
+				result.completeExceptionally(typed);
+			}
+		});
+		// Cancelling what the user holds cancels the provider's work too.
+		result.whenComplete((value, error) -> {
+			if (result.isCancelled()) {
+				source.cancel(true);
+			}
+		});
+		return result;
+	}
+
+	private Throwable typed(Throwable error, SandboxerOperation operation) {
+		Throwable cause = error;
+		while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+			cause = cause.getCause();
+		}
+		if (cause instanceof SandboxerException || cause instanceof CancellationException || cause instanceof Error) {
+			return cause;
+		}
+		return new ProviderException(this.type.id(), "Unexpected failure in " + operation.value() + " on provider '"
+				+ this.name + "': " + cause.getClass().getName(), null, null, cause);
+	}
+
+}

@@ -1,0 +1,123 @@
+package dev.sandboxer;
+
+import java.io.InputStream;
+import java.util.List;
+
+import dev.sandboxer.model.CommandHandle;
+import dev.sandboxer.model.CommandResult;
+import dev.sandboxer.model.CreatePtyRequest;
+import dev.sandboxer.model.FileInfo;
+import dev.sandboxer.model.ProcessInfo;
+import dev.sandboxer.model.ProviderName;
+import dev.sandboxer.model.PtyInfo;
+import dev.sandboxer.model.RunCommandRequest;
+import dev.sandboxer.model.SandboxInfo;
+import dev.sandboxer.model.StartCommandRequest;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One sandbox, blocking. Thread-safe.
+ * <p>
+ * <b>Closing.</b> {@link #close()} kills the sandbox when this client created it and it was not
+ * {@linkplain #detach() detached}; a sandbox that was only attached is let go and keeps running. So
+ * {@code try (Sandbox sandbox = sandboxer.createSandbox())} never leaks, and
+ * {@code try (Sandbox sandbox = sandboxer.attachSandbox(id))} never kills someone else's sandbox.
+ * <p>
+ * Once the sandbox is gone (killed, expired), every operation fails with
+ * {@link dev.sandboxer.error.NotFoundException}. Paths are taken literally: quotes, {@code $(...)} and spaces in a
+ * path are never interpreted by a shell.
+ */
+public interface Sandbox extends AutoCloseable {
+
+	String id();
+
+	ProviderName provider();
+
+	/** What the provider said when this handle was made, without a call. */
+	SandboxInfo initialInfo();
+
+	/** Asks the provider for the current state. */
+	SandboxInfo info();
+
+	/** Whether it runs now; a paused sandbox is not running. */
+	boolean isRunning();
+
+	void pause();
+
+	void resume();
+
+	/** Kills and removes the sandbox; whoever created it. */
+	void kill();
+
+	/** A URL that reaches a port of the sandbox from here. */
+	String portUrl(int port);
+
+	/** Runs a shell command to its end with the provider's default timeout. */
+	CommandResult runCommand(String command);
+
+	CommandResult runCommand(RunCommandRequest request);
+
+	/** Runs a command and hands its output to a listener as it arrives; the result still holds all of it. */
+	CommandResult runCommand(RunCommandRequest request, CommandOutputListener listener);
+
+	/** Starts a command in the background; its pid is the sandbox's own, usable with {@link #killProcess}. */
+	CommandHandle startCommand(StartCommandRequest request);
+
+	/** Waits for a started command to end; works from any client attached to this sandbox. */
+	CommandResult waitForHandle(String handleId);
+
+	void killProcess(int pid);
+
+	List<ProcessInfo> listProcesses();
+
+	byte[] readFile(String path);
+
+	/** Streams a file without holding it in memory. The caller closes the stream. */
+	InputStream readFileStream(String path);
+
+	/** Writes a file, creating its parent directories. */
+	void writeFile(String path, byte[] content);
+
+	/**
+	 * Writes a file, creating its parent directories.
+	 * @param mode Unix permission bits such as {@code 0644}; the provider's default when {@code null}
+	 * @param user the owner; the sandbox's default user when {@code null}
+	 */
+	void writeFile(String path, byte[] content, @Nullable Integer mode, @Nullable String user);
+
+	/** Writes a file from a stream, read to its end and closed, without holding it all in memory. */
+	void writeFile(String path, InputStream content, @Nullable Integer mode, @Nullable String user);
+
+	/** The entries of a directory, dotfiles included, without {@code .} and {@code ..}. */
+	List<FileInfo> listDirectory(String path);
+
+	/** Makes a directory and its parents; nothing happens when it exists. */
+	void makeDir(String path);
+
+	/** Removes a file or a directory with everything in it. */
+	void remove(String path);
+
+	boolean exists(String path);
+
+	/** Opens a terminal. Its output goes to the listener; send keystrokes with {@link #sendPtyInput}. */
+	PtyInfo createPty(CreatePtyRequest request, PtyListener listener);
+
+	void sendPtyInput(int pid, byte[] data);
+
+	void resizePty(int pid, int rows, int cols);
+
+	void killPty(int pid);
+
+	List<PtyInfo> listPty();
+
+	/** Lets go of ownership: {@link #close()} and the client's close will no longer kill this sandbox. */
+	void detach();
+
+	/** The same sandbox, asynchronous. */
+	AsyncSandbox async();
+
+	/** Kills the sandbox if this client created it and it was not detached; otherwise lets go. Idempotent. */
+	@Override
+	void close();
+
+}

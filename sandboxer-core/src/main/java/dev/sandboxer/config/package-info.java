@@ -1,0 +1,7 @@
+/**
+ * Provider settings.
+ */
+@NullMarked
+package dev.sandboxer.config;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,52 @@
+package dev.sandboxer.model;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The type of a sandbox host, such as {@code e2b} or {@code local}. A value rather than an enum so that a third
+ * party can add a provider with a jar (see {@code dev.sandboxer.spi.ProviderFactory}).
+ */
+public record ProviderName(String id) {
+
+	private static final Pattern VALID = Pattern.compile("[a-z0-9][a-z0-9-]*");
+
+	public static final ProviderName E2B = new ProviderName("e2b");
+
+	public static final ProviderName DAYTONA = new ProviderName("daytona");
+
+	public static final ProviderName BLAXEL = new ProviderName("blaxel");
+
+	public static final ProviderName RUNLOOP = new ProviderName("runloop");
+
+	public static final ProviderName FLY_MACHINES = new ProviderName("fly-machines");
+
+	public static final ProviderName LOCAL = new ProviderName("local");
+
+	private static final List<ProviderName> BUILT_IN = List.of(E2B, DAYTONA, BLAXEL, RUNLOOP, FLY_MACHINES, LOCAL);
+
+	public ProviderName {
+		if (id == null || !VALID.matcher(id).matches()) {
+			throw new IllegalArgumentException("A provider name is lower-case letters, digits and '-', got '" + id + "'");
+		}
+	}
+
+	/** Parses a name, accepting any case and surrounding blanks ({@code " E2B "} is {@link #E2B}). */
+	public static ProviderName of(String id) {
+		if (id == null) {
+			throw new IllegalArgumentException("A provider name is required");
+		}
+		return new ProviderName(id.strip().toLowerCase(java.util.Locale.ROOT));
+	}
+
+	/** The six providers the reference SDKs define. */
+	public static List<ProviderName> builtIn() {
+		return BUILT_IN;
+	}
+
+	@Override
+	public String toString() {
+		return this.id;
+	}
+
+}
