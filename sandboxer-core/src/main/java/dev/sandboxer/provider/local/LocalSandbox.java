@@ -13,7 +13,7 @@ import java.util.concurrent.CompletableFuture;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Ports;
 import dev.sandboxer.CommandOutputListener;
@@ -102,8 +102,8 @@ final class LocalSandbox implements ProviderSandbox {
 			try {
 				client.pauseContainerCmd(this.id).exec();
 			}
-			catch (ConflictException ex) {
-				// Pausing a paused sandbox leaves it paused: nothing to report.
+			catch (DockerException ex) {
+				// Pausing a paused sandbox leaves it paused: nothing to report (the Engine answers 409 or 500).
 				if (!ex.getMessage().contains("already paused")) {
 					throw ex;
 				}
@@ -118,7 +118,7 @@ final class LocalSandbox implements ProviderSandbox {
 			try {
 				client.unpauseContainerCmd(this.id).exec();
 			}
-			catch (ConflictException ex) {
+			catch (DockerException ex) {
 				if (!ex.getMessage().contains("is not paused")) {
 					throw ex;
 				}
