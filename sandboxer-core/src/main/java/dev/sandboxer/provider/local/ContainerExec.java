@@ -14,10 +14,12 @@ import java.util.concurrent.TimeUnit;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.ExecCreateCmd;
+import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.command.InspectExecResponse;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.StreamType;
 import dev.sandboxer.CommandOutputListener;
+import dev.sandboxer.error.NotFoundException;
 import dev.sandboxer.error.ProviderException;
 import dev.sandboxer.error.SandboxerException;
 import org.jspecify.annotations.Nullable;
@@ -129,6 +131,24 @@ final class ContainerExec {
 			}
 			Thread.sleep(Math.min(2L << Math.min(attempt, 5), 50));
 		}
+	}
+
+	/**
+	 * After a process died of a signal: was it the whole sandbox that went? Killing a container kills its
+	 * processes with SIGKILL, and their exit codes are still there to read for a moment; that is no result to hand
+	 * out (the reference SDKs' D-L9).
+	 */
+	private static void requireRunning(DockerClient client, String containerId) {
+		InspectContainerResponse container = client.inspectContainerCmd(containerId).exec();
+		InspectContainerResponse.ContainerState state = container.getState();
+		if (state == null || !Boolean.TRUE.equals(state.getRunning())) {
+			throw new NotFoundException(EngineErrors.PROVIDER, capitalized(subject(containerId))
+					+ " was killed or reached its timeout while the command ran");
+		}
+	}
+
+	private static String capitalized(String text) {
+		return Character.toUpperCase(text.charAt(0)) + text.substring(1);
 	}
 
 	private static List<String> environment(ExecSpec spec, String marker) {
@@ -290,8 +310,13 @@ final class ContainerExec {
 				finishTimedOut();
 				return;
 			}
-			ContainerExec.this.engine.call(subject(this.containerId), (client) -> exitCode(client, this.execId,
-					this.containerId)).whenComplete((code, error) -> {
+			ContainerExec.this.engine.call(subject(this.containerId), (client) -> {
+				int code = exitCode(client, this.execId, this.containerId);
+				if (code > 128) {
+					requireRunning(client, this.containerId);
+				}
+				return code;
+			}).whenComplete((code, error) -> {
 				if (error != null) {
 					fail(error);
 				}

@@ -278,7 +278,11 @@ final class PtySessions {
 					logger.debug("Could not size the terminal in {}: {}", subject(), error.getMessage());
 				}
 			});
-			this.created.complete(new PtyInfo(this.pid, this.rows, this.cols));
+			if (!this.created.complete(new PtyInfo(this.pid, this.rows, this.cols))) {
+				// The caller gave up waiting (timeout or cancel): nobody will ever use this terminal, so end it.
+				PtySessions.this.processes.kill(PtySessions.this.containerId, this.pid);
+				return;
+			}
 			if (head.length > end) {
 				deliver(Arrays.copyOfRange(head, end, head.length));
 			}

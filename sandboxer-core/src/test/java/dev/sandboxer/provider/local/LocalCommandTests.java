@@ -2,7 +2,9 @@ package dev.sandboxer.provider.local;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 
 import dev.sandboxer.CommandOutputListener;
 import dev.sandboxer.Sandbox;
@@ -20,6 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** runCommand against a real Docker Engine, on the BusyBox and the Debian image. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -157,6 +160,21 @@ class LocalCommandTests {
 
 		assertThatThrownBy(() -> attached.runCommand("echo hi")).isInstanceOf(NotFoundException.class);
 		assertThatThrownBy(attached::info).isInstanceOf(NotFoundException.class);
+	}
+
+	@Test
+	void aCommandWhoseSandboxIsKilledWhileItRunsEndsWithNotFound() {
+		Sandbox sandbox = this.sandboxes.create(this.sandboxes.request(LocalTestSandboxes.DEBIAN).build());
+		CompletableFuture<CommandResult> running = sandbox.async()
+			.runCommand(RunCommandRequest.builder("echo started; sleep 60").timeout(Duration.ofMinutes(2)).build());
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> sandbox.listProcesses().stream().anyMatch((process) -> process.command().equals("sleep 60")));
+
+		this.sandboxes.sandboxer.killSandbox(sandbox.id());
+
+		assertThat(running).failsWithin(Duration.ofSeconds(20))
+			.withThrowableOfType(ExecutionException.class)
+			.withCauseInstanceOf(NotFoundException.class);
 	}
 
 	@Test
