@@ -76,20 +76,11 @@ final class ContainerExec {
 	CompletableFuture<ExecOutcome> run(String containerId, ExecSpec spec, CommandOutputListener listener) {
 		Run run = new Run(containerId, MARKER_VARIABLE + "=" + UUID.randomUUID(), listener);
 		this.engine.call(subject(containerId), (client) -> {
-			ExecCreateCmd create = client.execCreateCmd(containerId)
-				.withCmd(spec.argv().toArray(String[]::new))
-				.withEnv(environment(spec, run.marker))
+			run.execId = create(client, containerId, spec.argv(), environment(spec, run.marker), spec.user(), spec.cwd())
 				.withAttachStdin(false)
-				.withAttachStdout(true)
-				.withAttachStderr(true)
-				.withTty(false);
-			if (spec.user() != null) {
-				create.withUser(spec.user());
-			}
-			if (spec.cwd() != null) {
-				create.withWorkingDir(spec.cwd());
-			}
-			run.execId = create.exec().getId();
+				.withTty(false)
+				.exec()
+				.getId();
 			client.execStartCmd(run.execId).withDetach(false).withTty(false).exec(run);
 			return run.execId;
 		}).whenComplete((execId, error) -> {
@@ -101,6 +92,23 @@ final class ContainerExec {
 			}
 		});
 		return run.result;
+	}
+
+	/** An exec of {@code argv} with its output attached, as {@code user} in {@code cwd} when they are given. */
+	static ExecCreateCmd create(DockerClient client, String containerId, List<String> argv, List<String> env,
+			@Nullable String user, @Nullable String cwd) {
+		ExecCreateCmd create = client.execCreateCmd(containerId)
+			.withCmd(argv.toArray(String[]::new))
+			.withEnv(env)
+			.withAttachStdout(true)
+			.withAttachStderr(true);
+		if (user != null) {
+			create.withUser(user);
+		}
+		if (cwd != null) {
+			create.withWorkingDir(cwd);
+		}
+		return create;
 	}
 
 	/** Kills every process in the container that carries a marker; a blocking call for engine threads. */

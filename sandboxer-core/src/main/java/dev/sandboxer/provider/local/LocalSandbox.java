@@ -10,6 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
@@ -98,28 +99,25 @@ final class LocalSandbox implements ProviderSandbox {
 
 	@Override
 	public CompletableFuture<Void> pause() {
-		return this.engine.call(subject(), (client) -> {
-			try {
-				client.pauseContainerCmd(this.id).exec();
-			}
-			catch (DockerException ex) {
-				// Pausing a paused sandbox leaves it paused: nothing to report (the Engine answers 409 or 500).
-				if (!ex.getMessage().contains("already paused")) {
-					throw ex;
-				}
-			}
-			return null;
-		});
+		return changeState((client) -> client.pauseContainerCmd(this.id).exec(), "already paused");
 	}
 
 	@Override
 	public CompletableFuture<Void> resume() {
+		return changeState((client) -> client.unpauseContainerCmd(this.id).exec(), "is not paused");
+	}
+
+	/**
+	 * Pauses or resumes; a sandbox already in the asked-for state is no error (the Engine answers 409 or 500 with
+	 * {@code alreadyThere} in its message).
+	 */
+	private CompletableFuture<Void> changeState(Consumer<DockerClient> change, String alreadyThere) {
 		return this.engine.call(subject(), (client) -> {
 			try {
-				client.unpauseContainerCmd(this.id).exec();
+				change.accept(client);
 			}
 			catch (DockerException ex) {
-				if (!ex.getMessage().contains("is not paused")) {
+				if (!ex.getMessage().contains(alreadyThere)) {
 					throw ex;
 				}
 			}

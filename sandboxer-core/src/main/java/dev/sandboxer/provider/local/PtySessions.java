@@ -14,7 +14,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-import com.github.dockerjava.api.command.ExecCreateCmd;
 import com.github.dockerjava.transport.DockerHttpClient;
 import dev.sandboxer.PtyListener;
 import dev.sandboxer.error.NotFoundException;
@@ -78,21 +77,14 @@ final class PtySessions {
 		CompletableFuture<PtyInfo> created = new CompletableFuture<>();
 		this.engine.call(subject(), (client) -> {
 			String command = (request.command() != null) ? request.command() : "";
-			ExecCreateCmd create = client.execCreateCmd(this.containerId)
-				.withCmd("sh", "-c", WRAPPER, "sh", Integer.toString(request.rows()), Integer.toString(request.cols()),
-						command)
-				.withEnv(environment(request))
+			List<String> argv = List.of("sh", "-c", WRAPPER, "sh", Integer.toString(request.rows()),
+					Integer.toString(request.cols()), command);
+			String execId = ContainerExec
+				.create(client, this.containerId, argv, environment(request), request.user(), request.cwd())
 				.withTty(true)
 				.withAttachStdin(true)
-				.withAttachStdout(true)
-				.withAttachStderr(true);
-			if (request.user() != null) {
-				create.withUser(request.user());
-			}
-			if (request.cwd() != null) {
-				create.withWorkingDir(request.cwd());
-			}
-			String execId = create.exec().getId();
+				.exec()
+				.getId();
 			DockerHttpClient.Request.Builder start = DockerHttpClient.Request.builder()
 				.method(DockerHttpClient.Request.Method.POST)
 				.putHeader("Content-Type", "application/json")

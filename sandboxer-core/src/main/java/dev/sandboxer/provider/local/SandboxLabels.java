@@ -1,9 +1,9 @@
 package dev.sandboxer.provider.local;
 
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 import dev.sandboxer.model.CreateSandboxRequest;
 import org.jspecify.annotations.Nullable;
@@ -72,27 +72,24 @@ final class SandboxLabels {
 	}
 
 	static @Nullable Instant expiresAt(@Nullable Map<String, String> labels) {
-		String value = (labels != null) ? labels.get(EXPIRES_AT) : null;
-		if (value == null) {
-			return null;
-		}
-		try {
-			return Instant.parse(value);
-		}
-		catch (DateTimeParseException ex) {
-			return null;
-		}
+		return parsed(labels, EXPIRES_AT, Instant::parse);
 	}
 
 	static @Nullable Integer number(@Nullable Map<String, String> labels, String label) {
+		return parsed(labels, label, Integer::valueOf);
+	}
+
+	/** A label's value read as a type; {@code null} when it is absent or was edited into something unreadable. */
+	private static <T> @Nullable T parsed(@Nullable Map<String, String> labels, String label,
+			Function<String, T> parser) {
 		String value = (labels != null) ? labels.get(label) : null;
 		if (value == null) {
 			return null;
 		}
 		try {
-			return Integer.valueOf(value);
+			return parser.apply(value);
 		}
-		catch (NumberFormatException ex) {
+		catch (RuntimeException ex) {
 			return null;
 		}
 	}

@@ -14,11 +14,9 @@ import dev.sandboxer.error.NotFoundException;
 import dev.sandboxer.error.ProviderException;
 import dev.sandboxer.model.CommandResult;
 import dev.sandboxer.model.RunCommandRequest;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -28,15 +26,10 @@ import static org.awaitility.Awaitility.await;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LocalCommandTests {
 
-	private final LocalTestSandboxes sandboxes = new LocalTestSandboxes();
+	@RegisterExtension
+	final LocalTestSandboxes sandboxes = new LocalTestSandboxes();
 
-	@AfterAll
-	void cleanUp() {
-		this.sandboxes.close();
-	}
-
-	@ParameterizedTest
-	@ValueSource(strings = { LocalTestSandboxes.BUSYBOX, LocalTestSandboxes.DEBIAN })
+	@OnBothImages
 	void keepsStdoutAndStderrApartWithTheExitCode(String image) {
 		CommandResult result = this.sandboxes.of(image).runCommand("echo out; echo err >&2; exit 3");
 
@@ -47,8 +40,7 @@ class LocalCommandTests {
 		assertThat(result.durationMs()).isPositive();
 	}
 
-	@ParameterizedTest
-	@ValueSource(strings = { LocalTestSandboxes.BUSYBOX, LocalTestSandboxes.DEBIAN })
+	@OnBothImages
 	void passesTheRequestEnvironmentCwdAndUserToTheProcess(String image) {
 		CommandResult result = this.sandboxes.of(image)
 			.runCommand(RunCommandRequest.builder("echo \"$GREETING|$(pwd)|$(id -u)\"")
@@ -60,8 +52,7 @@ class LocalCommandTests {
 		assertThat(result.stdout()).isEqualTo("hello 'world' $HOME|/tmp|65534\n");
 	}
 
-	@ParameterizedTest
-	@ValueSource(strings = { LocalTestSandboxes.BUSYBOX, LocalTestSandboxes.DEBIAN })
+	@OnBothImages
 	void seesTheCreateTimeEnvironment(String image) {
 		try (Sandbox sandbox = this.sandboxes
 			.create(this.sandboxes.request(image).env("FROM_CREATE", "created value").build())) {
@@ -69,8 +60,7 @@ class LocalCommandTests {
 		}
 	}
 
-	@ParameterizedTest
-	@ValueSource(strings = { LocalTestSandboxes.BUSYBOX, LocalTestSandboxes.DEBIAN })
+	@OnBothImages
 	void closesStdinSoThatReadingItEndsAtOnce(String image) {
 		CommandResult result = this.sandboxes.of(image)
 			.runCommand(RunCommandRequest.builder("cat; echo done").timeout(Duration.ofSeconds(20)).build());
@@ -79,8 +69,7 @@ class LocalCommandTests {
 		assertThat(result.stdout()).isEqualTo("done\n");
 	}
 
-	@ParameterizedTest
-	@ValueSource(strings = { LocalTestSandboxes.BUSYBOX, LocalTestSandboxes.DEBIAN })
+	@OnBothImages
 	void decodesACharacterWhoseBytesArriveInSeparateChunks(String image) {
 		List<String> chunks = new CopyOnWriteArrayList<>();
 		// é is C3 A9 and 😀 is F0 9F 98 80: each byte leaves in its own write, with a pause between.
@@ -100,8 +89,7 @@ class LocalCommandTests {
 		assertThat(String.join("", chunks)).isEqualTo("é|😀");
 	}
 
-	@ParameterizedTest
-	@ValueSource(strings = { LocalTestSandboxes.BUSYBOX, LocalTestSandboxes.DEBIAN })
+	@OnBothImages
 	void streamsOutputWhileTheCommandRuns(String image) {
 		List<Long> arrivals = new CopyOnWriteArrayList<>();
 		long started = System.nanoTime();
@@ -118,8 +106,7 @@ class LocalCommandTests {
 			.isGreaterThan(500);
 	}
 
-	@ParameterizedTest
-	@ValueSource(strings = { LocalTestSandboxes.BUSYBOX, LocalTestSandboxes.DEBIAN })
+	@OnBothImages
 	void killsTheProcessAndItsChildrenInsideTheContainerAtTheTimeout(String image) {
 		Sandbox sandbox = this.sandboxes.of(image);
 		CommandResult result = sandbox.runCommand(RunCommandRequest

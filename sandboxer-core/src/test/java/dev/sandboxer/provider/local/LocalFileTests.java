@@ -17,11 +17,9 @@ import dev.sandboxer.error.NotFoundException;
 import dev.sandboxer.error.ProviderException;
 import dev.sandboxer.model.FileInfo;
 import dev.sandboxer.model.RunCommandRequest;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -35,15 +33,10 @@ class LocalFileTests {
 			"quote\"double", "new\nline", "ünïcödé ✓", ".hidden", "..double-dot", "-dash", "$(touch pwned)", "*",
 			"back\\slash", "tab\there");
 
-	private final LocalTestSandboxes sandboxes = new LocalTestSandboxes();
+	@RegisterExtension
+	final LocalTestSandboxes sandboxes = new LocalTestSandboxes();
 
-	@AfterAll
-	void cleanUp() {
-		this.sandboxes.close();
-	}
-
-	@ParameterizedTest
-	@ValueSource(strings = { LocalTestSandboxes.BUSYBOX, LocalTestSandboxes.DEBIAN })
+	@OnBothImages
 	void roundTripsEveryByteValue(String image) {
 		Sandbox sandbox = this.sandboxes.of(image);
 		byte[] all = new byte[256 * 4];
@@ -73,8 +66,7 @@ class LocalFileTests {
 		assertThat(sandbox.runCommand("sha256sum /tmp/big/stream.bin").stdout()).startsWith(expected);
 	}
 
-	@ParameterizedTest
-	@ValueSource(strings = { LocalTestSandboxes.BUSYBOX, LocalTestSandboxes.DEBIAN })
+	@OnBothImages
 	void writesWithTheModeAndOwnerAskedFor(String image) {
 		Sandbox sandbox = this.sandboxes.of(image);
 
@@ -103,8 +95,7 @@ class LocalFileTests {
 			.hasMessageContaining("no-such-user");
 	}
 
-	@ParameterizedTest
-	@ValueSource(strings = { LocalTestSandboxes.BUSYBOX, LocalTestSandboxes.DEBIAN })
+	@OnBothImages
 	void listsAwkwardNamesExactlyWithTheirTypeSizeAndMode(String image) {
 		Sandbox sandbox = this.sandboxes.of(image);
 		String dir = "/tmp/awkward dir 'listing'";
@@ -132,8 +123,7 @@ class LocalFileTests {
 		assertThat(sandbox.exists(dir + "/pwned")).isFalse();
 	}
 
-	@ParameterizedTest
-	@ValueSource(strings = { LocalTestSandboxes.BUSYBOX, LocalTestSandboxes.DEBIAN })
+	@OnBothImages
 	void listsAnEmptyDirectoryAndRefusesWhatIsNotOne(String image) {
 		Sandbox sandbox = this.sandboxes.of(image);
 		sandbox.makeDir("/tmp/empty-dir");
@@ -145,8 +135,7 @@ class LocalFileTests {
 			.hasMessageContaining("not a directory");
 	}
 
-	@ParameterizedTest
-	@ValueSource(strings = { LocalTestSandboxes.BUSYBOX, LocalTestSandboxes.DEBIAN })
+	@OnBothImages
 	void takesInjectionLookingPathsLiterally(String image) {
 		Sandbox sandbox = this.sandboxes.of(image);
 		List<String> paths = List.of("/tmp/$(touch /tmp/pwned)", "/tmp/`touch /tmp/pwned`", "/tmp/a'b\"c",
@@ -165,8 +154,7 @@ class LocalFileTests {
 		assertThat(sandbox.runCommand("ls /tmp/pwned").exitCode()).isNotZero();
 	}
 
-	@ParameterizedTest
-	@ValueSource(strings = { LocalTestSandboxes.BUSYBOX, LocalTestSandboxes.DEBIAN })
+	@OnBothImages
 	void makesAndRemovesDirectoriesAndSaysWhatExists(String image) {
 		Sandbox sandbox = this.sandboxes.of(image);
 

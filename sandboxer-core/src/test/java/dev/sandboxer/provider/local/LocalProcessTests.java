@@ -12,11 +12,9 @@ import dev.sandboxer.error.ProviderException;
 import dev.sandboxer.model.CommandHandle;
 import dev.sandboxer.model.CommandResult;
 import dev.sandboxer.model.StartCommandRequest;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -26,15 +24,10 @@ import static org.awaitility.Awaitility.await;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LocalProcessTests {
 
-	private final LocalTestSandboxes sandboxes = new LocalTestSandboxes();
+	@RegisterExtension
+	final LocalTestSandboxes sandboxes = new LocalTestSandboxes();
 
-	@AfterAll
-	void cleanUp() {
-		this.sandboxes.close();
-	}
-
-	@ParameterizedTest
-	@ValueSource(strings = { LocalTestSandboxes.BUSYBOX, LocalTestSandboxes.DEBIAN })
+	@OnBothImages
 	void startCommandReturnsTheRealPidThatListAndKillUse(String image) {
 		Sandbox sandbox = this.sandboxes.of(image);
 
@@ -57,8 +50,7 @@ class LocalProcessTests {
 		assertThatThrownBy(() -> sandbox.killProcess(handle.pid())).isInstanceOf(NotFoundException.class);
 	}
 
-	@ParameterizedTest
-	@ValueSource(strings = { LocalTestSandboxes.BUSYBOX, LocalTestSandboxes.DEBIAN })
+	@OnBothImages
 	void waitForHandleWorksFromAnotherClientThatAttachedLater(String image) throws Exception {
 		Sandbox sandbox = this.sandboxes.of(image);
 		CommandHandle handle = sandbox.startCommand(StartCommandRequest
@@ -93,8 +85,7 @@ class LocalProcessTests {
 		assertThatThrownBy(() -> sandbox.waitForHandle("../../etc/passwd")).isInstanceOf(NotFoundException.class);
 	}
 
-	@ParameterizedTest
-	@ValueSource(strings = { LocalTestSandboxes.BUSYBOX, LocalTestSandboxes.DEBIAN })
+	@OnBothImages
 	void listsProcessesWithTheirUsersFromProc(String image) {
 		Sandbox sandbox = this.sandboxes.of(image);
 		CommandHandle handle = sandbox.startCommand(StartCommandRequest.builder("sleep 433").user("nobody").build());

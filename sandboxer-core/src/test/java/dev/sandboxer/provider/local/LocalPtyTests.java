@@ -11,11 +11,9 @@ import dev.sandboxer.error.NotFoundException;
 import dev.sandboxer.error.ProviderException;
 import dev.sandboxer.model.CreatePtyRequest;
 import dev.sandboxer.model.PtyInfo;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -25,15 +23,10 @@ import static org.awaitility.Awaitility.await;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LocalPtyTests {
 
-	private final LocalTestSandboxes sandboxes = new LocalTestSandboxes();
+	@RegisterExtension
+	final LocalTestSandboxes sandboxes = new LocalTestSandboxes();
 
-	@AfterAll
-	void cleanUp() {
-		this.sandboxes.close();
-	}
-
-	@ParameterizedTest
-	@ValueSource(strings = { LocalTestSandboxes.BUSYBOX, LocalTestSandboxes.DEBIAN })
+	@OnBothImages
 	void aShellTakesInputAndPrintsToTheListener(String image) {
 		Sandbox sandbox = this.sandboxes.of(image);
 		Screen screen = new Screen();

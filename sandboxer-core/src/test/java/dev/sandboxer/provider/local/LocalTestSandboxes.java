@@ -12,13 +12,15 @@ import dev.sandboxer.error.NotFoundException;
 import dev.sandboxer.model.CreateSandboxRequest;
 import dev.sandboxer.model.ListSandboxesFilter;
 import dev.sandboxer.model.SandboxInfo;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The test images, and sandboxes made from them through the public API. Every sandbox carries the metadata
  * {@value #OWNER_KEY}=&lt;an id of this instance&gt;, so {@link #close()} removes what this instance made and
  * nothing of anyone else's; a crashed run's sandboxes end by themselves at their 15-minute timeout.
  */
-final class LocalTestSandboxes implements AutoCloseable {
+final class LocalTestSandboxes implements AutoCloseable, AfterAllCallback {
 
 	static final String BUSYBOX = "sandboxer-test/busybox:latest";
 
@@ -73,6 +75,12 @@ final class LocalTestSandboxes implements AutoCloseable {
 				// Expired or killed meanwhile.
 			}
 		}
+	}
+
+	/** Registered with {@code @RegisterExtension} in a per-class test, it cleans up after the class. */
+	@Override
+	public void afterAll(ExtensionContext context) {
+		close();
 	}
 
 	@Override
