@@ -113,11 +113,7 @@ final class ContainerExec {
 
 	/** Kills every process in the container that carries a marker; a blocking call for engine threads. */
 	void killMarked(DockerClient client, String containerId, String marker) throws InterruptedException {
-		String execId = client.execCreateCmd(containerId)
-			.withCmd("sh", "-c", KILL_MARKED, "sh", marker)
-			.withUser("0")
-			.withAttachStdout(true)
-			.withAttachStderr(true)
+		String execId = create(client, containerId, List.of("sh", "-c", KILL_MARKED, "sh", marker), List.of(), "0", null)
 			.exec()
 			.getId();
 		ResultCallback.Adapter<Frame> done = client.execStartCmd(execId)
@@ -226,10 +222,12 @@ final class ContainerExec {
 			});
 		}
 
+		/** Counts from the request, not from now: creating and starting the exec took some of the time already. */
 		void armTimeout(Duration timeout) {
 			if (!this.result.isDone()) {
+				long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - this.started);
 				this.timer = ContainerExec.this.engine.scheduler()
-					.schedule(this::timeOut, timeout.toMillis(), TimeUnit.MILLISECONDS);
+					.schedule(this::timeOut, Math.max(0, timeout.toMillis() - elapsedMs), TimeUnit.MILLISECONDS);
 			}
 		}
 
