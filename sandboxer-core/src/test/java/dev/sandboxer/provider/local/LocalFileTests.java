@@ -196,6 +196,20 @@ class LocalFileTests {
 	}
 
 	@Test
+	void writesThroughASymbolicLinkToADirectory() {
+		Sandbox sandbox = this.sandboxes.of(LocalTestSandboxes.DEBIAN);
+		sandbox.makeDir("/tmp/real-dir");
+		sandbox.runCommand("ln -sfn /tmp/real-dir /tmp/linked-dir");
+
+		sandbox.writeFile("/tmp/linked-dir/inside.txt", "via link".getBytes(StandardCharsets.UTF_8));
+		sandbox.writeFile("/tmp/linked-dir/new/deeper.txt", "deeper".getBytes(StandardCharsets.UTF_8));
+
+		assertThat(sandbox.readFile("/tmp/real-dir/inside.txt")).asString().isEqualTo("via link");
+		assertThat(sandbox.readFile("/tmp/real-dir/new/deeper.txt")).asString().isEqualTo("deeper");
+		assertThat(sandbox.runCommand("test -L /tmp/linked-dir && echo still-a-link").stdout()).isEqualTo("still-a-link\n");
+	}
+
+	@Test
 	void filesWorkWithoutStartingAProcessEvenWhilePaused() {
 		// A paused container cannot start a process, so whatever works now went through the archive endpoints.
 		Sandbox sandbox = this.sandboxes.create(this.sandboxes.request(LocalTestSandboxes.BUSYBOX).build());
