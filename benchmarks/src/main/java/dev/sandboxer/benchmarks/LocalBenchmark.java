@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Latency of the {@code local} provider on this machine's Docker Engine, on the two test images, with a bare
  * docker-java exec (create, start, wait for the stream to end; no Sandboxer) measured in the same run as the peer
- * of {@code runCommand}. Process starts are counted from the Engine's own {@code exec_create} events.
+ * of {@code runCommand}, and the same plus the exit code (what {@code runCommand} also returns) as a second peer. Process starts are counted from the Engine's own {@code exec_create} events.
  * <p>
  * Run: {@code ./mvnw -q -pl benchmarks -am compile exec:java -Dexec.mainClass=dev.sandboxer.benchmarks.LocalBenchmark}
  * (needs the images of {@code scripts/build-test-images.sh}); {@code -Dexec.args="image..."} measures other images.
@@ -94,6 +94,7 @@ public final class LocalBenchmark {
 			String id = sandbox.id();
 			LocalLatencies run = new LocalLatencies("runCommand(echo hi)");
 			LocalLatencies bare = new LocalLatencies("bare docker-java exec (peer)");
+			LocalLatencies bareWithExit = new LocalLatencies("bare exec + exit code (peer 2)");
 			for (int i = 0; i < 10; i++) {
 				sandbox.runCommand("echo hi");
 				bareExec(docker, id);
@@ -109,6 +110,7 @@ public final class LocalBenchmark {
 				cpu = processCpuNanos();
 				bare.time(() -> bareExec(docker, id));
 				bareCpu += processCpuNanos() - cpu;
+				bareWithExit.time(() -> docker.inspectExecCmd(bareExec(docker, id)).exec().getExitCodeLong());
 			}
 
 			LocalLatencies write = new LocalLatencies("writeFile 64 KiB");
@@ -168,11 +170,11 @@ public final class LocalBenchmark {
 					return null;
 				});
 				bareConcurrent.time(() -> {
-					List<Future<Void>> all = new ArrayList<>();
+					List<Future<String>> all = new ArrayList<>();
 					for (int i = 0; i < CONCURRENT; i++) {
 						all.add(threads.submit(() -> bareExec(docker, id)));
 					}
-					for (Future<Void> each : all) {
+					for (Future<String> each : all) {
 						each.get(2, TimeUnit.MINUTES);
 					}
 					return null;
@@ -182,7 +184,7 @@ public final class LocalBenchmark {
 				extra.kill();
 			}
 			threads.shutdown();
-			for (LocalLatencies latencies : List.of(create, run, bare, write, read, exists, list, sequential, concurrent,
+			for (LocalLatencies latencies : List.of(create, run, bare, bareWithExit, write, read, exists, list, sequential, concurrent,
 					spreadSequential, spreadConcurrent, bareSequential, bareConcurrent, kill)) {
 				System.out.println(latencies.line());
 			}
@@ -224,7 +226,7 @@ public final class LocalBenchmark {
 	}
 
 	/** What a caller of docker-java alone does for {@code echo hi}: create the exec, start it, read it to its end. */
-	private static Void bareExec(DockerClient docker, String containerId) throws InterruptedException {
+	private static String bareExec(DockerClient docker, String containerId) throws InterruptedException {
 		String execId = docker.execCreateCmd(containerId)
 			.withCmd("sh", "-c", "echo hi")
 			.withAttachStdout(true)
@@ -232,7 +234,7 @@ public final class LocalBenchmark {
 			.exec()
 			.getId();
 		docker.execStartCmd(execId).exec(new ResultCallback.Adapter<Frame>()).awaitCompletion();
-		return null;
+		return execId;
 	}
 
 	/** How many processes the Engine started in a container between two instants, from its event log. */

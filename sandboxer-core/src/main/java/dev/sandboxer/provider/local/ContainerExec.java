@@ -316,20 +316,20 @@ final class ContainerExec {
 				finishTimedOut();
 				return;
 			}
-			ContainerExec.this.engine.call(subject(this.containerId), (client) -> {
-				int code = exitCode(client, this.execId, this.containerId);
+			// Asked right here, on docker-java's stream thread, which is done with the stream: one thread hop less.
+			int code;
+			try {
+				DockerClient client = ContainerExec.this.engine.client();
+				code = exitCode(client, this.execId, this.containerId);
 				if (code > 128) {
 					requireRunning(client, this.containerId);
 				}
-				return code;
-			}).whenComplete((code, error) -> {
-				if (error != null) {
-					fail(error);
-				}
-				else {
-					finish(code);
-				}
-			});
+			}
+			catch (Exception ex) {
+				fail(ex);
+				return;
+			}
+			finish(code);
 		}
 
 		private void finish(int exitCode) {
