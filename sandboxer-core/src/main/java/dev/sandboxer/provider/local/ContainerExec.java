@@ -1,0 +1,407 @@
+package dev.sandboxer.provider.local;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.ExecCreateCmd;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.command.InspectExecResponse;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.StreamType;
+import dev.sandboxer.CommandOutputListener;
+import dev.sandboxer.error.NotFoundException;
+import dev.sandboxer.error.ProviderException;
+import dev.sandboxer.error.SandboxerException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs processes in a container through the Engine's exec API: stdin closed, stdout and stderr kept apart and
+ * decoded as UTF-8 as they arrive, the exit code asked of the Engine at the end.
+ * <p>
+ * <b>Timeouts kill inside the container.</b> Dropping the connection would leave the process running (the
+ * reference SDKs' defect D-L7), and the Engine only knows its host pid. So every process gets a variable
+ * {@value #MARKER_VARIABLE} with a value of its own, which its children inherit; at the timeout a second exec, as
+ * root, kills every process in the container whose environment holds it. A process that clears its environment
+ * escapes this; nothing else does.
+ */
+final class ContainerExec {
+
+	static final String MARKER_VARIABLE = "SANDBOXER_EXEC_ID";
+
+	private static final Logger logger = LoggerFactory.getLogger(ContainerExec.class);
+
+	/** How long a killed process's last output may take to arrive before the connection is dropped. */
+	private static final Duration DRAIN_AFTER_KILL = Duration.ofSeconds(3);
+
+	private static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
+
+	/**
+	 * Kills, as root, the processes whose environment holds the marker given as $1, in a few rounds so that a child
+	 * forked during a round is caught by the next. BusyBox grep stops a line at its first NUL, hence tr first.
+	 */
+	private static final String KILL_MARKED = """
+			self=$$
+			for round in 1 2 3; do
+			  found=
+			  for f in /proc/[0-9]*/environ; do
+			    p=${f#/proc/}; p=${p%/environ}
+			    [ "$p" = "$self" ] && continue
+			    if tr '\\0' '\\n' 2>/dev/null <"$f" | grep -q -x -F "$1"; then
+			      kill -9 "$p" 2>/dev/null && found=1
+			    fi
+			  done
+			  [ -n "$found" ] || break
+			done
+			""";
+
+	private final DockerEngine engine;
+
+	ContainerExec(DockerEngine engine) {
+		this.engine = engine;
+	}
+
+	/** Runs a process to its end or its timeout; output also goes to the listener as it arrives. */
+	CompletableFuture<ExecOutcome> run(String containerId, ExecSpec spec, CommandOutputListener listener) {
+		Run run = new Run(containerId, MARKER_VARIABLE + "=" + UUID.randomUUID(), listener);
+		this.engine.call(subject(containerId), (client) -> {
+			run.execId = create(client, containerId, spec.argv(), environment(spec, run.marker), spec.user(), spec.cwd())
+				.withAttachStdin(false)
+				.withTty(false)
+				.exec()
+				.getId();
+			client.execStartCmd(run.execId).withDetach(false).withTty(false).exec(run);
+			return run.execId;
+		}).whenComplete((execId, error) -> {
+			if (error != null) {
+				run.fail(error);
+			}
+			else {
+				run.armTimeout(spec.timeout());
+			}
+		});
+		return run.result;
+	}
+
+	/** An exec of {@code argv} with its output attached, as {@code user} in {@code cwd} when they are given. */
+	static ExecCreateCmd create(DockerClient client, String containerId, List<String> argv, List<String> env,
+			@Nullable String user, @Nullable String cwd) {
+		ExecCreateCmd create = client.execCreateCmd(containerId)
+			.withCmd(argv.toArray(String[]::new))
+			.withEnv(env)
+			.withAttachStdout(true)
+			.withAttachStderr(true);
+		if (user != null) {
+			create.withUser(user);
+		}
+		if (cwd != null) {
+			create.withWorkingDir(cwd);
+		}
+		return create;
+	}
+
+	/** Kills every process in the container that carries a marker; a blocking call for engine threads. */
+	void killMarked(DockerClient client, String containerId, String marker) throws InterruptedException {
+		String execId = create(client, containerId, List.of("sh", "-c", KILL_MARKED, "sh", marker), List.of(), "0", null)
+			.exec()
+			.getId();
+		ResultCallback.Adapter<Frame> done = client.execStartCmd(execId)
+			.withDetach(false)
+			.exec(new ResultCallback.Adapter<>());
+		done.awaitCompletion(KILL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	/** The exit code of a process whose stream ended; the Engine may need a moment more to record it. */
+	static int exitCode(DockerClient client, @Nullable String execId, String containerId) throws InterruptedException {
+		for (int attempt = 0;; attempt++) {
+			InspectExecResponse exec = client.inspectExecCmd(execId).exec();
+			if (exec.getExitCodeLong() != null && !Boolean.TRUE.equals(exec.isRunning())) {
+				return exec.getExitCodeLong().intValue();
+			}
+			if (attempt >= 50) {
+				throw new ProviderException(EngineErrors.PROVIDER,
+						"The Docker Engine gave no exit code for a finished process in " + subject(containerId));
+			}
+			Thread.sleep(Math.min(2L << Math.min(attempt, 5), 50));
+		}
+	}
+
+	/**
+	 * After a process died of a signal: was it the whole sandbox that went? Killing a container kills its
+	 * processes with SIGKILL, and their exit codes are still there to read for a moment; that is no result to hand
+	 * out (the reference SDKs' D-L9).
+	 */
+	private static void requireRunning(DockerClient client, String containerId) {
+		InspectContainerResponse container = client.inspectContainerCmd(containerId).exec();
+		InspectContainerResponse.ContainerState state = container.getState();
+		if (state == null || !Boolean.TRUE.equals(state.getRunning())) {
+			throw new NotFoundException(EngineErrors.PROVIDER, capitalized(subject(containerId))
+					+ " was killed or reached its timeout while the command ran");
+		}
+	}
+
+	private static String capitalized(String text) {
+		return Character.toUpperCase(text.charAt(0)) + text.substring(1);
+	}
+
+	private static List<String> environment(ExecSpec spec, String marker) {
+		List<String> env = new ArrayList<>(dockerEnvironment(spec.env()));
+		env.add(marker);
+		return env;
+	}
+
+	/** Variables as the Engine takes them, {@code NAME=value}; a name the Engine would misread is refused. */
+	static List<String> dockerEnvironment(Map<String, String> variables) {
+		List<String> env = new ArrayList<>(variables.size() + 1);
+		variables.forEach((name, value) -> {
+			if (name.isEmpty() || name.indexOf('=') >= 0 || name.indexOf('\0') >= 0) {
+				throw new SandboxerException(EngineErrors.PROVIDER,
+						"An environment variable name must be non-empty and hold neither '=' nor NUL, got '" + name + "'",
+						null);
+			}
+			env.add(name + "=" + value);
+		});
+		return env;
+	}
+
+	static String subject(String containerId) {
+		return "sandbox " + LocalSandbox.shortId(containerId);
+	}
+
+	/** One process: its streams, its timer and its result. Frames arrive on one docker-java thread, in order. */
+	private final class Run implements ResultCallback<Frame> {
+
+		final CompletableFuture<ExecOutcome> result = new CompletableFuture<>();
+
+		final String marker;
+
+		volatile @Nullable String execId;
+
+		private final String containerId;
+
+		private final CommandOutputListener listener;
+
+		private final long started = System.nanoTime();
+
+		private final Utf8Chunks stdout = new Utf8Chunks();
+
+		private final Utf8Chunks stderr = new Utf8Chunks();
+
+		private volatile boolean timedOut;
+
+		/** Set once the stream ended, so a timer that fires late kills nothing. */
+		private volatile boolean ended;
+
+		/** Guarded by this: the decoders were flushed and the outcome made. */
+		private boolean settled;
+
+		private volatile @Nullable Closeable connection;
+
+		private volatile @Nullable ScheduledFuture<?> timer;
+
+		Run(String containerId, String marker, CommandOutputListener listener) {
+			this.containerId = containerId;
+			this.marker = marker;
+			this.listener = listener;
+			// Cancelling the call stops the process too, not just the wait for it.
+			this.result.whenComplete((outcome, error) -> {
+				if (this.result.isCancelled()) {
+					killAndDrop();
+				}
+			});
+		}
+
+		/** Counts from the request, not from now: creating and starting the exec took some of the time already. */
+		void armTimeout(Duration timeout) {
+			if (!this.result.isDone()) {
+				long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - this.started);
+				this.timer = ContainerExec.this.engine.scheduler()
+					.schedule(this::timeOut, Math.max(0, timeout.toMillis() - elapsedMs), TimeUnit.MILLISECONDS);
+			}
+		}
+
+		private void timeOut() {
+			if (this.ended || this.result.isDone()) {
+				return;
+			}
+			this.timedOut = true;
+			killAndDrop();
+		}
+
+		/** Kills the process tree inside the container, then drops the connection if output still trickles in. */
+		private void killAndDrop() {
+			ContainerExec.this.engine.call(subject(this.containerId), (client) -> {
+				killMarked(client, this.containerId, this.marker);
+				return null;
+			}).whenComplete((ignored, error) -> {
+				if (error != null) {
+					logger.warn("Could not kill a timed-out process in {}: {}", subject(this.containerId),
+							error.getMessage());
+				}
+				ContainerExec.this.engine.scheduler()
+					.schedule(this::dropConnection, DRAIN_AFTER_KILL.toMillis(), TimeUnit.MILLISECONDS);
+			});
+		}
+
+		private void dropConnection() {
+			if (!this.result.isDone()) {
+				closeQuietly();
+				finishTimedOut();
+			}
+		}
+
+		@Override
+		public void onStart(Closeable closeable) {
+			this.connection = closeable;
+		}
+
+		@Override
+		public void onNext(Frame frame) {
+			byte[] payload = frame.getPayload();
+			if (payload == null || payload.length == 0) {
+				return;
+			}
+			boolean isStderr = frame.getStreamType() == StreamType.STDERR;
+			String text;
+			synchronized (this) {
+				text = (isStderr ? this.stderr : this.stdout).decode(payload, payload.length);
+			}
+			deliver(text, isStderr);
+		}
+
+		private void deliver(String text, boolean isStderr) {
+			if (text.isEmpty()) {
+				return;
+			}
+			try {
+				if (isStderr) {
+					this.listener.onStderr(text);
+				}
+				else {
+					this.listener.onStdout(text);
+				}
+			}
+			catch (RuntimeException ex) {
+				logger.warn("A command output listener failed; the output is still collected", ex);
+			}
+		}
+
+		@Override
+		public void onError(Throwable error) {
+			this.ended = true;
+			if (this.timedOut) {
+				finishTimedOut();
+			}
+			else {
+				fail(error);
+			}
+		}
+
+		@Override
+		public void onComplete() {
+			this.ended = true;
+			cancelTimer();
+			if (this.timedOut) {
+				finishTimedOut();
+				return;
+			}
+			// Asked right here, on docker-java's stream thread, which is done with the stream: one thread hop less.
+			int code;
+			try {
+				DockerClient client = ContainerExec.this.engine.client();
+				code = exitCode(client, this.execId, this.containerId);
+				if (code > 128) {
+					requireRunning(client, this.containerId);
+				}
+			}
+			catch (Exception ex) {
+				fail(ex);
+				return;
+			}
+			finish(code);
+		}
+
+		private void finish(int exitCode) {
+			ExecOutcome outcome;
+			synchronized (this) {
+				outcome = outcome(exitCode, false);
+			}
+			if (outcome == null) {
+				return;
+			}
+			if (exitCode == 126 || exitCode == 127) {
+				SandboxerException notStarted = ExecStartFailure.of(outcome.stdout(), subject(this.containerId));
+				if (notStarted != null) {
+					this.result.completeExceptionally(notStarted);
+					return;
+				}
+			}
+			this.result.complete(outcome);
+		}
+
+		private void finishTimedOut() {
+			ExecOutcome outcome;
+			synchronized (this) {
+				outcome = outcome(-1, true);
+			}
+			if (outcome != null) {
+				this.result.complete(outcome);
+			}
+		}
+
+		/** Call with the lock held: flushes the decoders, once; {@code null} when that was done already. */
+		private @Nullable ExecOutcome outcome(int exitCode, boolean killed) {
+			if (this.settled) {
+				return null;
+			}
+			this.settled = true;
+			deliver(this.stdout.finish(), false);
+			deliver(this.stderr.finish(), true);
+			long durationMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - this.started);
+			return new ExecOutcome(this.stdout.text(), this.stderr.text(), exitCode, killed, durationMs);
+		}
+
+		void fail(Throwable error) {
+			cancelTimer();
+			this.result.completeExceptionally(
+					ContainerExec.this.engine.errors().map(error, subject(this.containerId)));
+		}
+
+		private void cancelTimer() {
+			ScheduledFuture<?> current = this.timer;
+			if (current != null) {
+				current.cancel(false);
+			}
+		}
+
+		private void closeQuietly() {
+			Closeable current = this.connection;
+			if (current != null) {
+				try {
+					current.close();
+				}
+				catch (IOException | RuntimeException ex) {
+					// The connection is going away either way.
+				}
+			}
+		}
+
+		@Override
+		public void close() {
+			closeQuietly();
+		}
+
+	}
+
+}

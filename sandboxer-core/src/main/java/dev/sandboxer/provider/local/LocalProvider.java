@@ -1,0 +1,227 @@
+package dev.sandboxer.provider.local;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.command.PullImageResultCallback;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Ports;
+import dev.sandboxer.error.BadConfigException;
+import dev.sandboxer.error.NotFoundException;
+import dev.sandboxer.error.ProviderException;
+import dev.sandboxer.model.CreateSandboxRequest;
+import dev.sandboxer.model.ListSandboxesFilter;
+import dev.sandboxer.model.ProviderName;
+import dev.sandboxer.model.SandboxInfo;
+import dev.sandboxer.model.SandboxStatus;
+import dev.sandboxer.spi.ProviderSandbox;
+import dev.sandboxer.spi.SandboxProvider;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Sandboxes as Docker containers on the Engine named by {@code docker-host} or {@code DOCKER_HOST}.
+ * <p>
+ * <b>Lifetime.</b> A sandbox's container runs {@code sleep <timeout in seconds>} under Docker's init, with
+ * auto-remove: when the time is up the main process ends and the Engine itself removes the container, whether or
+ * not this JVM is still alive. Without a timeout it runs {@code sleep infinity} until it is killed. A paused
+ * container cannot exit, so a sandbox paused past its deadline stays until it is resumed (it then ends at once) or
+ * killed: its clock keeps running while it is paused, but removal waits for the resume.
+ */
+final class LocalProvider implements SandboxProvider {
+
+	private final LocalSettings settings;
+
+	private final DockerEngine engine;
+
+	private final ContainerOperations operations;
+
+	LocalProvider(LocalSettings settings) {
+		this.settings = settings;
+		this.engine = new DockerEngine(settings);
+		this.operations = ContainerOperations.of(this.engine, settings);
+	}
+
+	@Override
+	public ProviderName name() {
+		return ProviderName.LOCAL;
+	}
+
+	@Override
+	public CompletableFuture<ProviderSandbox> createSandbox(CreateSandboxRequest request) {
+		if (!request.options().isEmpty()) {
+			return CompletableFuture.failedFuture(new BadConfigException(EngineErrors.PROVIDER, "options",
+					"The local provider takes no create options; got " + request.options().keySet()));
+		}
+		String image = (request.template() != null) ? request.template() : this.settings.defaultImage();
+		return this.engine.call("a sandbox from image '" + image + "'", (client) -> {
+			ensureImage(client, image);
+			Instant now = Instant.now();
+			Instant expiresAt = (request.timeout() != null) ? now.plus(request.timeout()) : null;
+			String id = container(client, image, request, expiresAt).exec().getId();
+			try {
+				client.startContainerCmd(id).exec();
+			}
+			catch (RuntimeException ex) {
+				removeQuietly(client, id);
+				throw ex;
+			}
+			SandboxInfo info = new SandboxInfo(id, ProviderName.LOCAL, image, SandboxStatus.RUNNING, now, expiresAt,
+					request.metadata(), request.cpus(), request.memoryMb());
+			return new LocalSandbox(info, this.operations);
+		});
+	}
+
+	private CreateContainerCmd container(DockerClient client, String image, CreateSandboxRequest request,
+			@Nullable Instant expiresAt) {
+		HostConfig host = HostConfig.newHostConfig().withInit(true).withAutoRemove(true);
+		if (request.cpus() != null) {
+			host.withNanoCPUs(request.cpus() * 1_000_000_000L);
+		}
+		if (request.memoryMb() != null) {
+			long bytes = request.memoryMb() * 1024L * 1024L;
+			host.withMemory(bytes).withMemorySwap(bytes);
+		}
+		List<ExposedPort> exposed = request.sortedPorts().stream().map(ExposedPort::tcp).toList();
+		if (!exposed.isEmpty()) {
+			Ports bindings = new Ports();
+			// An empty host port makes the Engine pick a free one; the address keeps it off other machines.
+			exposed.forEach((port) -> bindings.bind(port, Ports.Binding.bindIp(this.settings.portBindAddress())));
+			host.withPortBindings(bindings);
+		}
+		return client.createContainerCmd(image)
+			.withLabels(SandboxLabels.forCreate(request, expiresAt))
+			.withEnv(ContainerExec.dockerEnvironment(request.envs()))
+			.withEntrypoint("sleep")
+			.withCmd(lifetime(request.timeout()))
+			.withExposedPorts(exposed)
+			.withHostConfig(host);
+	}
+
+	/** The argument of the container's {@code sleep}: whole seconds, rounded up, or forever. */
+	static String lifetime(@Nullable Duration timeout) {
+		if (timeout == null) {
+			return "infinity";
+		}
+		long millis = timeout.toMillis();
+		return Long.toString(Math.max(1, (millis + 999) / 1000));
+	}
+
+	/** Pulls an image that is not on the Engine yet; a failure says how to get it there. */
+	private static void ensureImage(DockerClient client, String image) throws InterruptedException {
+		try {
+			client.inspectImageCmd(image).exec();
+			return;
+		}
+		catch (com.github.dockerjava.api.exception.NotFoundException absent) {
+			// Not here yet: pull it.
+		}
+		try {
+			client.pullImageCmd(withTag(image)).exec(new PullImageResultCallback()).awaitCompletion();
+		}
+		catch (RuntimeException ex) {
+			String reason = (ex instanceof DockerException docker) ? EngineErrors.engineMessage(docker.getMessage())
+					: String.valueOf(ex.getMessage());
+			throw new ProviderException(EngineErrors.PROVIDER, "Image '" + image
+					+ "' is not present locally and could not be pulled (" + reason + "). Put it on the Docker host "
+					+ "first (docker pull, docker load or docker build), or choose another image with the sandbox "
+					+ "template or the local provider's 'image' setting.", null, "image-unavailable", ex);
+		}
+	}
+
+	/** An untagged name gets {@code :latest}: the Engine pulls every tag of a name given without one. */
+	static String withTag(String image) {
+		int lastSlash = image.lastIndexOf('/');
+		String last = image.substring(lastSlash + 1);
+		return (last.contains(":") || image.contains("@")) ? image : image + ":latest";
+	}
+
+	@Override
+	public CompletableFuture<ProviderSandbox> attachSandbox(String sandboxId) {
+		return this.engine.call("sandbox " + LocalSandbox.shortId(sandboxId), (client) -> {
+			InspectContainerResponse container = LocalSandbox.inspectOwn(client, sandboxId);
+			SandboxInfo info = SandboxInfoReader.fromInspect(container);
+			if (info.status() != SandboxStatus.RUNNING && info.status() != SandboxStatus.PAUSED) {
+				throw new NotFoundException(EngineErrors.PROVIDER, "Sandbox " + LocalSandbox.shortId(sandboxId)
+						+ " is " + info.status().value() + " and about to be removed");
+			}
+			return new LocalSandbox(info, this.operations);
+		});
+	}
+
+	/** One Engine call: the list answer carries state, labels, image and creation time of every container. */
+	@Override
+	public CompletableFuture<List<SandboxInfo>> listSandboxes(ListSandboxesFilter filter) {
+		return this.engine.call("the sandbox list", (client) -> {
+			Map<String, String> labels = new LinkedHashMap<>();
+			labels.put(SandboxLabels.MANAGED, "true");
+			labels.put(SandboxLabels.PROVIDER, EngineErrors.PROVIDER);
+			filter.metadata()
+				.forEach((key, value) -> labels.put(SandboxLabels.META_PREFIX + SandboxLabels.encodeKey(key), value));
+			return client.listContainersCmd()
+				.withShowAll(true)
+				.withLabelFilter(labels)
+				.exec()
+				.stream()
+				.map(SandboxInfoReader::fromListEntry)
+				.filter((info) -> filter.matches(info.metadata()))
+				.limit((filter.limit() != null) ? filter.limit() : Long.MAX_VALUE)
+				.toList();
+		});
+	}
+
+	@Override
+	public CompletableFuture<Void> killSandbox(String sandboxId) {
+		return this.engine.call("sandbox " + LocalSandbox.shortId(sandboxId), (client) -> {
+			remove(client, LocalSandbox.inspectOwn(client, sandboxId).getId());
+			return null;
+		});
+	}
+
+	/** Removes a container, running or not; one already being removed (it reached its timeout) counts as done. */
+	static void remove(DockerClient client, String containerId) {
+		try {
+			client.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
+		}
+		catch (ConflictException ex) {
+			if (!ex.getMessage().contains("already in progress")) {
+				throw ex;
+			}
+		}
+	}
+
+	private static void removeQuietly(DockerClient client, String containerId) {
+		try {
+			remove(client, containerId);
+		}
+		catch (RuntimeException ex) {
+			// The start failure is what the caller needs to hear about.
+		}
+	}
+
+	@Override
+	public CompletableFuture<Map<String, String>> ping() {
+		return this.engine.call("the Docker Engine", (client) -> this.engine.ping());
+	}
+
+	/** Releases the Engine connection and threads; sandboxes keep running until killed or expired. */
+	@Override
+	public void close() {
+		this.engine.close();
+	}
+
+	@Override
+	public String toString() {
+		return "LocalProvider[dockerHost=" + this.engine.dockerHost() + "]";
+	}
+
+}

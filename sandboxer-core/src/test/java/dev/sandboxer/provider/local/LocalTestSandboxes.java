@@ -1,0 +1,96 @@
+package dev.sandboxer.provider.local;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.sandboxer.Sandbox;
+import dev.sandboxer.Sandboxer;
+import dev.sandboxer.config.ProviderConfig;
+import dev.sandboxer.error.NotFoundException;
+import dev.sandboxer.model.CreateSandboxRequest;
+import dev.sandboxer.model.ListSandboxesFilter;
+import dev.sandboxer.model.SandboxInfo;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The test images, and sandboxes made from them through the public API. Every sandbox carries the metadata
+ * {@value #OWNER_KEY}=&lt;an id of this instance&gt;, so {@link #close()} removes what this instance made and
+ * nothing of anyone else's; a crashed run's sandboxes end by themselves at their 15-minute timeout.
+ */
+final class LocalTestSandboxes implements AutoCloseable, AfterAllCallback {
+
+	static final String BUSYBOX = "sandboxer-test/busybox:latest";
+
+	static final String DEBIAN = "sandboxer-test/debian:latest";
+
+	static final String OWNER_KEY = "sandboxer-test-owner";
+
+	final Sandboxer sandboxer;
+
+	private final String owner = "local-provider-tests-" + UUID.randomUUID();
+
+	private final Map<String, Sandbox> byImage = new LinkedHashMap<>();
+
+	LocalTestSandboxes() {
+		this(ProviderConfig.builder().extra("image", BUSYBOX).build());
+	}
+
+	LocalTestSandboxes(ProviderConfig config) {
+		this.sandboxer = Sandboxer.builder("local").config(config).build();
+	}
+
+	/** A request for a test sandbox of an image, already labelled as this instance's. */
+	CreateSandboxRequest.Builder request(String image) {
+		return CreateSandboxRequest.builder()
+			.template(image)
+			.metadata(OWNER_KEY, this.owner)
+			.timeout(Duration.ofMinutes(15));
+	}
+
+	/** The metadata entry that marks this instance's sandboxes. */
+	Map.Entry<String, String> ownerLabel() {
+		return Map.entry(OWNER_KEY, this.owner);
+	}
+
+	/** One shared sandbox per image, made on first use. */
+	Sandbox of(String image) {
+		return this.byImage.computeIfAbsent(image, (key) -> this.sandboxer.createSandbox(request(key).build()));
+	}
+
+	Sandbox create(CreateSandboxRequest request) {
+		return this.sandboxer.createSandbox(request);
+	}
+
+	/** Kills every sandbox this instance made, including those its owning client let go of. */
+	private void killAll() {
+		ListSandboxesFilter mine = ListSandboxesFilter.builder().metadata(OWNER_KEY, this.owner).build();
+		for (SandboxInfo info : this.sandboxer.listSandboxes(mine)) {
+			try {
+				this.sandboxer.killSandbox(info.id());
+			}
+			catch (NotFoundException ex) {
+				// Expired or killed meanwhile.
+			}
+		}
+	}
+
+	/** Registered with {@code @RegisterExtension} in a per-class test, it cleans up after the class. */
+	@Override
+	public void afterAll(ExtensionContext context) {
+		close();
+	}
+
+	@Override
+	public void close() {
+		try {
+			killAll();
+		}
+		finally {
+			this.sandboxer.close();
+		}
+	}
+
+}
