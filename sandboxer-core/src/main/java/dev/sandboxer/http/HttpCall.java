@@ -3,6 +3,8 @@ package dev.sandboxer.http;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
@@ -93,7 +95,7 @@ public final class HttpCall {
 
 	private boolean bodyReplayable = true;
 
-	private @Nullable ErrorReader errorReader;
+	private final List<ErrorReader> errorReaders = new ArrayList<>(2);
 
 	HttpCall(VendorHttpClient client, HttpMethod method, URI uri) {
 		this.client = client;
@@ -174,9 +176,12 @@ public final class HttpCall {
 		return this;
 	}
 
-	/** Reads error answers the protocol's way first (see {@link ErrorReader}). */
+	/**
+	 * Reads error answers a protocol's or a vendor's own way before the shared mapping (see {@link ErrorReader}).
+	 * Readers are asked in the order they were added; the first answer wins.
+	 */
 	public HttpCall errorReader(ErrorReader errorReader) {
-		this.errorReader = errorReader;
+		this.errorReaders.add(Objects.requireNonNull(errorReader, "errorReader"));
 		return this;
 	}
 
@@ -260,10 +265,13 @@ public final class HttpCall {
 		int status = response.statusCode().value();
 		HttpHeaders answerHeaders = response.headers().asHttpHeaders();
 		logAnswer(status, started);
-		SandboxerException own = (this.errorReader != null)
-				? this.errorReader.read(this.operation, status, answerHeaders, content) : null;
-		return (own != null) ? own
-				: this.client.failures().fromResponse(this.operation, status, answerHeaders, content);
+		for (ErrorReader reader : this.errorReaders) {
+			SandboxerException own = reader.read(this.operation, status, answerHeaders, content);
+			if (own != null) {
+				return own;
+			}
+		}
+		return this.client.failures().fromResponse(this.operation, status, answerHeaders, content);
 	}
 
 	private <T> T decode(byte[] content, Class<T> type, int status) {
