@@ -9,7 +9,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 
-import dev.sandboxer.error.ProviderConnectionException;
+import dev.sandboxer.error.ProviderTimeoutException;
 import dev.sandboxer.error.SandboxerException;
 import dev.sandboxer.error.StreamInterruptedException;
 import org.jspecify.annotations.Nullable;
@@ -288,13 +288,27 @@ public final class HttpCall {
 		return this.client.failures().fromTransport(this.operation, target(), error);
 	}
 
+	/**
+	 * A failure while the body streams: a timeout stays a timeout and a typed error stays itself; anything else
+	 * (a reset, a closed connection, a broken chunk) means the answer was cut short.
+	 */
 	private Throwable streamFailure(Throwable error) {
 		SandboxerException mapped = this.client.failures().fromTransport(this.operation, target(), error);
-		if (mapped instanceof ProviderConnectionException && !(mapped instanceof StreamInterruptedException)) {
-			return this.client.failures().streamCut(this.operation,
-					"the answer from " + target() + " was cut before its end", error);
+		if (mapped instanceof ProviderTimeoutException || mapped instanceof StreamInterruptedException
+				|| isInChain(mapped, error)) {
+			return mapped;
 		}
-		return mapped;
+		return this.client.failures().streamCut(this.operation,
+				"the answer from " + target() + " was cut before its end", error);
+	}
+
+	private static boolean isInChain(Throwable candidate, Throwable error) {
+		for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+			if (cause == candidate) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private boolean isSafeToRepeat() {
