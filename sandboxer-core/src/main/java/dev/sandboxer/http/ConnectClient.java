@@ -102,7 +102,7 @@ public final class ConnectClient {
 		return Flux.defer(() -> {
 			StreamReader<T> reader = new StreamReader<>(messageType, operation);
 			return answer.body()
-				.concatMapIterable(reader::read)
+				.concatMap(reader::read)
 				.concatWith(Flux.defer(reader::finish))
 				.onErrorMap(StreamInterruptedException.class, reader::withProgress)
 				.doOnDiscard(DataBuffer.class, DataBufferUtils::release);
@@ -148,13 +148,20 @@ public final class ConnectClient {
 
 		private boolean ended;
 
+		private @Nullable StreamInterruptedException endedEarly;
+
 		StreamReader(Class<T> messageType, String operation) {
 			this.messageType = messageType;
 			this.operation = operation;
 		}
 
-		List<T> read(DataBuffer chunk) {
+		/**
+		 * The messages a chunk completes, followed by the failure an envelope reported or caused, if any: the
+		 * messages before a failing envelope are still delivered.
+		 */
+		Flux<T> read(DataBuffer chunk) {
 			List<T> messages = new ArrayList<>(2);
+			SandboxerException failure = null;
 			try {
 				this.decoder.feed(chunk, (flags, payload, offset, length) -> {
 					if (this.ended) {
@@ -173,12 +180,16 @@ public final class ConnectClient {
 				});
 			}
 			catch (EnvelopeDecoder.FrameTooLargeException ex) {
-				throw protocolError(String.valueOf(ex.getMessage()));
+				failure = protocolError(String.valueOf(ex.getMessage()));
+			}
+			catch (SandboxerException ex) {
+				failure = ex;
 			}
 			finally {
 				DataBufferUtils.release(chunk);
 			}
-			return messages;
+			Flux<T> decoded = Flux.fromIterable(messages);
+			return (failure != null) ? decoded.concatWith(Flux.error(failure)) : decoded;
 		}
 
 		Flux<T> finish() {
@@ -186,13 +197,18 @@ public final class ConnectClient {
 				return Flux.empty();
 			}
 			String where = this.decoder.hasPartialEnvelope() ? ", in the middle of a message" : "";
-			return Flux.error(ConnectClient.this.http.failures().streamCut(this.operation,
+			this.endedEarly = ConnectClient.this.http.failures().streamCut(this.operation,
 					"the stream ended after " + this.received + " message(s)" + where
 							+ " without its end-of-stream message",
-					null));
+					null);
+			return Flux.error(this.endedEarly);
 		}
 
+		/** A cut reported by the transport, told with how far the stream had got. */
 		Throwable withProgress(StreamInterruptedException cut) {
+			if (cut == this.endedEarly) {
+				return cut;
+			}
 			return ConnectClient.this.http.failures().streamCut(this.operation,
 					"the stream was cut after " + this.received + " message(s)", cut.getCause());
 		}
