@@ -1,0 +1,191 @@
+package dev.sandboxer.http;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+
+import dev.sandboxer.config.ProviderConfig;
+import io.netty.channel.ChannelOption;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * The HTTP client of one provider instance: a {@link WebClient} on Reactor Netty with its own connection pool, the
+ * timeouts and retries of the provider's {@link ProviderConfig}, the vendor's error mapping and a {@link Redactor}.
+ * <p>
+ * Built without Spring Boot's auto-configured {@code WebClient.Builder}, so it works in a plain Java application.
+ * Thread-safe; make one per provider instance and {@link #close()} it with the provider. Closing releases the
+ * pool's connections; Reactor Netty's shared event loops stay up for other clients.
+ */
+public final class VendorHttpClient implements AutoCloseable {
+
+	/** Bodies read whole (JSON answers, error bodies) may be this large; streams are not limited by it. */
+	public static final int DEFAULT_MAX_IN_MEMORY_BYTES = 16 * 1024 * 1024;
+
+	private final String provider;
+
+	private final ConnectionProvider pool;
+
+	private final WebClient webClient;
+
+	private final JsonCodec json;
+
+	private final HttpFailures failures;
+
+	private final Redactor redactor;
+
+	private final RetryPolicy retryPolicy;
+
+	private final Duration defaultTimeout;
+
+	private VendorHttpClient(Builder builder) {
+		this.provider = builder.provider;
+		this.json = builder.json;
+		this.redactor = builder.redactor;
+		this.failures = new HttpFailures(builder.provider, builder.redactor, builder.vendorErrors);
+		this.retryPolicy = new RetryPolicy(builder.config.retry());
+		this.defaultTimeout = builder.config.defaultTimeout();
+		this.pool = ConnectionProvider.builder("sandboxer-" + builder.provider)
+			.maxConnections(builder.maxConnections)
+			.pendingAcquireTimeout(this.defaultTimeout)
+			// Shorter than the keep-alive of common load balancers, so that a pooled connection is rarely one the
+			// server already closed: a create must not be retried, so it must not meet a stale connection either.
+			.maxIdleTime(Duration.ofSeconds(30))
+			.evictInBackground(Duration.ofSeconds(30))
+			.build();
+		HttpClient httpClient = HttpClient.create(this.pool)
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, this.defaultTimeout.toMillis()))
+			.responseTimeout(this.defaultTimeout)
+			// Reactor Netty would otherwise resend a request whose connection dropped, create calls included;
+			// RetryPolicy decides instead, and only for calls that are safe to repeat.
+			.disableRetry(true);
+		this.webClient = WebClient.builder()
+			.clientConnector(new ReactorClientHttpConnector(httpClient))
+			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(builder.maxInMemoryBytes))
+			.defaultHeader(HttpHeaders.USER_AGENT, "sandboxer-java")
+			.build();
+	}
+
+	/** Starts a client for a provider type ({@code e2b}), with the timeouts and retries of its configuration. */
+	public static Builder builder(String provider, ProviderConfig config) {
+		return new Builder(provider, config);
+	}
+
+	public HttpCall get(URI uri) {
+		return call(HttpMethod.GET, uri);
+	}
+
+	public HttpCall post(URI uri) {
+		return call(HttpMethod.POST, uri);
+	}
+
+	public HttpCall delete(URI uri) {
+		return call(HttpMethod.DELETE, uri);
+	}
+
+	public HttpCall call(HttpMethod method, URI uri) {
+		return new HttpCall(this, method, uri);
+	}
+
+	public JsonCodec json() {
+		return this.json;
+	}
+
+	public HttpFailures failures() {
+		return this.failures;
+	}
+
+	public Redactor redactor() {
+		return this.redactor;
+	}
+
+	/** The connect and response timeout of every call that does not set its own. */
+	public Duration defaultTimeout() {
+		return this.defaultTimeout;
+	}
+
+	WebClient webClient() {
+		return this.webClient;
+	}
+
+	RetryPolicy retryPolicy() {
+		return this.retryPolicy;
+	}
+
+	String provider() {
+		return this.provider;
+	}
+
+	@Override
+	public void close() {
+		this.pool.disposeLater().block(Duration.ofSeconds(10));
+	}
+
+	@Override
+	public String toString() {
+		return "VendorHttpClient[provider=" + this.provider + ", defaultTimeout=" + this.defaultTimeout + "]";
+	}
+
+	/** Builds a {@link VendorHttpClient}. */
+	public static final class Builder {
+
+		private final String provider;
+
+		private final ProviderConfig config;
+
+		private JsonCodec json = new JsonCodec();
+
+		private Redactor redactor = new Redactor();
+
+		private VendorErrors vendorErrors;
+
+		private int maxConnections = 100;
+
+		private int maxInMemoryBytes = DEFAULT_MAX_IN_MEMORY_BYTES;
+
+		private Builder(String provider, ProviderConfig config) {
+			this.provider = Objects.requireNonNull(provider, "provider");
+			this.config = Objects.requireNonNull(config, "config");
+			this.vendorErrors = VendorErrors.json(this.json, "code");
+		}
+
+		/** The JSON codec to share with the provider; a new one by default. */
+		public Builder json(JsonCodec json) {
+			this.json = Objects.requireNonNull(json, "json");
+			return this;
+		}
+
+		/** Where the provider's secrets are registered; a new, empty one by default. */
+		public Builder redactor(Redactor redactor) {
+			this.redactor = Objects.requireNonNull(redactor, "redactor");
+			return this;
+		}
+
+		/** How to read the vendor's error bodies; a JSON object with {@code code} and {@code message} by default. */
+		public Builder vendorErrors(VendorErrors vendorErrors) {
+			this.vendorErrors = Objects.requireNonNull(vendorErrors, "vendorErrors");
+			return this;
+		}
+
+		public Builder maxConnections(int maxConnections) {
+			this.maxConnections = maxConnections;
+			return this;
+		}
+
+		public Builder maxInMemoryBytes(int maxInMemoryBytes) {
+			this.maxInMemoryBytes = maxInMemoryBytes;
+			return this;
+		}
+
+		public VendorHttpClient build() {
+			return new VendorHttpClient(this);
+		}
+
+	}
+
+}

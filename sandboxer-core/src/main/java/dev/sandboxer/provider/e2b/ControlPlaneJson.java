@@ -1,0 +1,58 @@
+package dev.sandboxer.provider.e2b;
+
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The control plane's JSON, as {@code spec/openapi.yml} names it (schemas {@code NewSandbox}, {@code Sandbox},
+ * {@code SandboxDetail}, {@code ListedSandbox}, {@code ConnectSandbox}, {@code SandboxPauseRequest}). Absent optional
+ * fields are {@code null} and left out of requests.
+ */
+final class ControlPlaneJson {
+
+	private ControlPlaneJson() {
+	}
+
+	/** {@code POST /sandboxes}. {@code timeout} is the lifetime in seconds. */
+	record NewSandbox(String templateID, int timeout, @Nullable Boolean autoPause, @Nullable Boolean autoPauseMemory,
+			@Nullable AutoResume autoResume, @Nullable Boolean secure,
+			@JsonProperty("allow_internet_access") @Nullable Boolean allowInternetAccess,
+			@Nullable Map<String, String> metadata, @Nullable Map<String, String> envVars) {
+	}
+
+	/** {@code SandboxAutoResumeConfig}. */
+	record AutoResume(boolean enabled) {
+	}
+
+	/** {@code Sandbox}: the answer to create and connect. {@code domain} is where the sandbox's traffic goes. */
+	record CreatedSandbox(String sandboxID, String templateID, @Nullable String alias, @Nullable String clientID,
+			@Nullable String envdVersion, @Nullable String envdAccessToken, @Nullable String trafficAccessToken,
+			@Nullable String domain) {
+	}
+
+	/** {@code SandboxDetail}: {@code GET /sandboxes/{sandboxID}}. Times are RFC 3339. */
+	record SandboxDetail(String sandboxID, String templateID, @Nullable String alias, @Nullable String clientID,
+			@Nullable String startedAt, @Nullable String endAt, @Nullable String envdVersion,
+			@Nullable String envdAccessToken, @Nullable String domain, @Nullable Integer cpuCount,
+			@Nullable Integer memoryMB, @Nullable Integer diskSizeMB, @Nullable Map<String, String> metadata,
+			@Nullable String state) {
+	}
+
+	/** {@code ListedSandbox}: one row of {@code GET /v2/sandboxes}. */
+	record ListedSandbox(String sandboxID, String templateID, @Nullable String alias, @Nullable String clientID,
+			@Nullable String startedAt, @Nullable String endAt, @Nullable Integer cpuCount, @Nullable Integer memoryMB,
+			@Nullable Integer diskSizeMB, @Nullable Map<String, String> metadata, @Nullable String state,
+			@Nullable String envdVersion) {
+	}
+
+	/** {@code ConnectSandbox}: resumes a paused sandbox; {@code timeout} only ever extends its lifetime. */
+	record ConnectSandbox(int timeout) {
+	}
+
+	/** {@code SandboxPauseRequest}: {@code memory} keeps the memory snapshot (the API's default). */
+	record PauseRequest(boolean memory) {
+	}
+
+}

@@ -1,0 +1,228 @@
+package dev.sandboxer.provider.e2b;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import dev.sandboxer.CommandOutputListener;
+import dev.sandboxer.PtyListener;
+import dev.sandboxer.error.ProviderException;
+import dev.sandboxer.model.CommandHandle;
+import dev.sandboxer.model.CommandResult;
+import dev.sandboxer.model.CreatePtyRequest;
+import dev.sandboxer.model.FileInfo;
+import dev.sandboxer.model.ProcessInfo;
+import dev.sandboxer.model.PtyInfo;
+import dev.sandboxer.model.RunCommandRequest;
+import dev.sandboxer.model.SandboxInfo;
+import dev.sandboxer.model.StartCommandRequest;
+import dev.sandboxer.spi.ProviderSandbox;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+
+/**
+ * One E2B sandbox: lifecycle through the control plane, commands, files and terminals through its envd.
+ * <p>
+ * {@code resume} uses {@code POST /sandboxes/{id}/connect} (the spec's replacement for the deprecated
+ * {@code /resume}) with the sandbox's lifetime, which only ever extends it. A {@code mode} on a write is applied
+ * with {@code chmod} run directly (no shell) after the upload, because {@code /files} has no mode parameter.
+ */
+final class E2bSandbox implements ProviderSandbox {
+
+	private static final int UPLOAD_CHUNK_BYTES = 64 * 1024;
+
+	private final SandboxInfo initialInfo;
+
+	private final ControlPlane controlPlane;
+
+	private final Envd envd;
+
+	private final EnvdProcesses processes;
+
+	private final EnvdFiles files;
+
+	private final Duration lifetime;
+
+	E2bSandbox(SandboxInfo initialInfo, ControlPlane controlPlane, Envd envd, Duration defaultTimeout,
+			Duration lifetime) {
+		this.initialInfo = initialInfo;
+		this.controlPlane = controlPlane;
+		this.envd = envd;
+		this.processes = new EnvdProcesses(envd, defaultTimeout);
+		this.files = new EnvdFiles(envd);
+		this.lifetime = lifetime;
+	}
+
+	@Override
+	public String id() {
+		return this.initialInfo.id();
+	}
+
+	@Override
+	public SandboxInfo initialInfo() {
+		return this.initialInfo;
+	}
+
+	@Override
+	public CompletableFuture<SandboxInfo> info() {
+		return this.controlPlane.get(id(), "info").map(this.controlPlane::info).toFuture();
+	}
+
+	@Override
+	public CompletableFuture<Void> pause() {
+		return this.controlPlane.pause(id()).toFuture();
+	}
+
+	@Override
+	public CompletableFuture<Void> resume() {
+		return this.controlPlane.connect(id(), this.lifetime).then().toFuture();
+	}
+
+	@Override
+	public CompletableFuture<Void> kill() {
+		return this.controlPlane.kill(id()).doOnSuccess((ignored) -> this.processes.close()).toFuture();
+	}
+
+	@Override
+	public CompletableFuture<String> portUrl(int port) {
+		return CompletableFuture.completedFuture(this.envd.address().portUrl(port));
+	}
+
+	@Override
+	public CompletableFuture<CommandResult> runCommand(RunCommandRequest request, CommandOutputListener listener) {
+		return this.processes.run(request, listener);
+	}
+
+	@Override
+	public CompletableFuture<CommandHandle> startCommand(StartCommandRequest request) {
+		return this.processes.start(request);
+	}
+
+	@Override
+	public CompletableFuture<CommandResult> waitForHandle(String handleId) {
+		return this.processes.waitFor(handleId);
+	}
+
+	@Override
+	public CompletableFuture<Void> killProcess(int pid) {
+		return this.processes.kill(pid);
+	}
+
+	@Override
+	public CompletableFuture<List<ProcessInfo>> listProcesses() {
+		return this.processes.list();
+	}
+
+	@Override
+	public CompletableFuture<byte[]> readFile(String path) {
+		return this.files.read(path);
+	}
+
+	@Override
+	public CompletableFuture<InputStream> readFileStream(String path) {
+		return this.files.readStream(path);
+	}
+
+	@Override
+	public CompletableFuture<Void> writeFile(String path, byte[] content, @Nullable Integer mode,
+			@Nullable String user) {
+		Flux<DataBuffer> body = Flux.defer(() -> Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(content)));
+		return write(path, body, mode, user).toFuture();
+	}
+
+	@Override
+	public CompletableFuture<Void> writeFileStream(String path, InputStream content, @Nullable Integer mode,
+			@Nullable String user) {
+		// Reading an InputStream blocks, so it happens off the event loop, one chunk at a time as Netty sends.
+		Flux<DataBuffer> body = DataBufferUtils
+			.readInputStream(() -> content, DefaultDataBufferFactory.sharedInstance, UPLOAD_CHUNK_BYTES)
+			.subscribeOn(Schedulers.boundedElastic());
+		return write(path, body, mode, user).doFinally((signal) -> closeQuietly(content)).toFuture();
+	}
+
+	@Override
+	public CompletableFuture<List<FileInfo>> listDirectory(String path) {
+		return this.files.list(path);
+	}
+
+	@Override
+	public CompletableFuture<Void> makeDir(String path) {
+		return this.files.makeDir(path);
+	}
+
+	@Override
+	public CompletableFuture<Void> remove(String path) {
+		return this.files.remove(path);
+	}
+
+	@Override
+	public CompletableFuture<Boolean> exists(String path) {
+		return this.files.exists(path);
+	}
+
+	@Override
+	public CompletableFuture<PtyInfo> createPty(CreatePtyRequest request, PtyListener listener) {
+		return this.processes.createPty(request, listener);
+	}
+
+	@Override
+	public CompletableFuture<Void> sendPtyInput(int pid, byte[] data) {
+		return this.processes.sendPtyInput(pid, data);
+	}
+
+	@Override
+	public CompletableFuture<Void> resizePty(int pid, int rows, int cols) {
+		return this.processes.resizePty(pid, rows, cols);
+	}
+
+	@Override
+	public CompletableFuture<Void> killPty(int pid) {
+		return this.processes.killPty(pid);
+	}
+
+	@Override
+	public CompletableFuture<List<PtyInfo>> listPty() {
+		return this.processes.listPty();
+	}
+
+	/** Stops reading the streams this handle keeps open; the sandbox and its processes are untouched. */
+	void closeStreams() {
+		this.processes.close();
+	}
+
+	private Mono<Void> write(String path, Flux<DataBuffer> body, @Nullable Integer mode, @Nullable String user) {
+		Mono<Void> upload = this.files.write(path, body, user);
+		if (mode == null) {
+			return upload;
+		}
+		String octal = Integer.toOctalString(mode & 07777);
+		return upload.then(this.processes.exec("chmod", List.of("--", octal, path), user, "writeFile")
+			.flatMap((result) -> (result.exitCode() == 0) ? Mono.<Void>empty()
+					: Mono.error(new ProviderException(E2bSettings.PROVIDER, "e2b writeFile: the file was written but "
+							+ "chmod " + octal + " failed with exit code " + result.exitCode() + ": "
+							+ result.stderr().strip()))));
+	}
+
+	private static void closeQuietly(InputStream content) {
+		try {
+			content.close();
+		}
+		catch (IOException ex) {
+			// The upload's own outcome is what the caller needs; a failing close adds nothing to it.
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "E2bSandbox[" + id() + ", envd=" + this.envd.address().baseUrl() + "]";
+	}
+
+}

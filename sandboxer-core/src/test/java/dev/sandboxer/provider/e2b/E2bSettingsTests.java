@@ -1,0 +1,72 @@
+package dev.sandboxer.provider.e2b;
+
+import java.net.URI;
+import java.util.Map;
+
+import dev.sandboxer.config.ProviderConfig;
+import dev.sandboxer.error.BadConfigException;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/** Defaults and overrides per the official JS SDK's {@code connectionConfig.ts} (e2b-dev/E2B at b8029973). */
+class E2bSettingsTests {
+
+	@Test
+	void defaultsFollowTheOfficialSdk() {
+		E2bSettings settings = E2bSettings.from(config(Map.of()).build());
+		assertThat(settings.apiUrl()).isEqualTo(URI.create("https://api.e2b.app"));
+		assertThat(settings.domain()).isEqualTo("e2b.app");
+		assertThat(settings.sandboxUrl()).isNull();
+		assertThat(settings.envdPort()).isEqualTo(49983);
+		assertThat(settings.template()).isEqualTo("base");
+	}
+
+	@Test
+	void theEnvironmentFillsWhatIsNotConfigured() {
+		E2bSettings settings = E2bSettings.from(config(Map.of("E2B_DOMAIN", "example.dev", "E2B_SANDBOX_URL",
+				"http://localhost:9000/", "E2B_ENVD_PORT", "5000", "E2B_TEMPLATE_ID", "python")).build());
+		assertThat(settings.domain()).isEqualTo("example.dev");
+		assertThat(settings.apiUrl()).isEqualTo(URI.create("https://api.example.dev"));
+		assertThat(settings.sandboxUrl()).isEqualTo(URI.create("http://localhost:9000"));
+		assertThat(settings.envdPort()).isEqualTo(5000);
+		assertThat(settings.template()).isEqualTo("python");
+	}
+
+	@Test
+	void configuredValuesWinOverTheEnvironment() {
+		E2bSettings settings = E2bSettings.from(config(Map.of("E2B_DOMAIN", "env.dev", "E2B_API_URL",
+				"https://api.env.dev")).baseUrl("https://control.example.com/")
+			.extra("envd-domain", "sandboxes.example.com")
+			.extra("template", "node")
+			.build());
+		assertThat(settings.domain()).isEqualTo("sandboxes.example.com");
+		assertThat(settings.apiUrl()).isEqualTo(URI.create("https://control.example.com"));
+		assertThat(settings.template()).isEqualTo("node");
+	}
+
+	@Test
+	void aMissingApiKeyNamesTheKeyToSet() {
+		assertThatExceptionOfType(BadConfigException.class)
+			.isThrownBy(() -> new E2bProviderFactory().create(config(Map.of()).build()))
+			.withMessageContaining("'api-key'")
+			.withMessageContaining("E2B_API_KEY")
+			.satisfies((error) -> assertThat(error.property()).contains("api-key"));
+	}
+
+	@Test
+	void refusesADomainWithASchemeAndAPortOutOfRange() {
+		assertThatExceptionOfType(BadConfigException.class)
+			.isThrownBy(() -> E2bSettings.from(config(Map.of()).extra("domain", "https://e2b.app").build()))
+			.satisfies((error) -> assertThat(error.property()).contains("domain"));
+		assertThatExceptionOfType(BadConfigException.class)
+			.isThrownBy(() -> E2bSettings.from(config(Map.of()).extra("envd-port", "70000").build()))
+			.satisfies((error) -> assertThat(error.property()).contains("envd-port"));
+	}
+
+	private static ProviderConfig.Builder config(Map<String, String> environment) {
+		return ProviderConfig.builder().environment(environment::get);
+	}
+
+}
