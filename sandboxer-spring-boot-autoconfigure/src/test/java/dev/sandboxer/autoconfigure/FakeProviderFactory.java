@@ -41,19 +41,19 @@ import org.jspecify.annotations.Nullable;
  * {@code local}; it checks a duration extra ({@code poll-interval}); and it refuses pings with the key
  * {@code wrong-key}, as a vendor refuses a revoked key.
  */
-final class FakeProviderFactory implements ProviderFactory {
+public final class FakeProviderFactory implements ProviderFactory {
 
-	static final String API_KEY_VARIABLE = "FAKE_API_KEY";
+	public static final String API_KEY_VARIABLE = "FAKE_API_KEY";
 
 	private final ProviderName name;
 
-	final List<FakeProvider> created = new CopyOnWriteArrayList<>();
+	public final List<FakeProvider> created = new CopyOnWriteArrayList<>();
 
-	FakeProviderFactory() {
+	public FakeProviderFactory() {
 		this("fake");
 	}
 
-	FakeProviderFactory(String name) {
+	public FakeProviderFactory(String name) {
 		this.name = ProviderName.of(name);
 	}
 
@@ -72,26 +72,26 @@ final class FakeProviderFactory implements ProviderFactory {
 	}
 
 	/** The only provider made so far. */
-	FakeProvider only() {
+	public FakeProvider only() {
 		if (this.created.size() != 1) {
 			throw new IllegalStateException("Expected one provider, made " + this.created.size());
 		}
 		return this.created.get(0);
 	}
 
-	static final class FakeProvider implements SandboxProvider {
+	public static final class FakeProvider implements SandboxProvider {
 
 		final ProviderName name;
 
-		final ProviderConfig config;
+		public final ProviderConfig config;
 
 		private final String apiKey;
 
-		final Map<String, SandboxInfo> sandboxes = new ConcurrentHashMap<>();
+		public final Map<String, SandboxInfo> sandboxes = new ConcurrentHashMap<>();
 
-		final AtomicInteger pings = new AtomicInteger();
+		public final AtomicInteger pings = new AtomicInteger();
 
-		final AtomicBoolean closed = new AtomicBoolean();
+		public final AtomicBoolean closed = new AtomicBoolean();
 
 		FakeProvider(ProviderName name, ProviderConfig config, String apiKey) {
 			this.name = name;
