@@ -4,6 +4,8 @@ import java.time.Duration;
 
 import dev.sandboxer.Sandbox;
 import dev.sandboxer.Sandboxer;
+import dev.sandboxer.autoconfigure.NoSuchSandboxerException;
+import dev.sandboxer.autoconfigure.Sandboxers;
 import dev.sandboxer.error.NotFoundException;
 import dev.sandboxer.error.SandboxerException;
 import dev.sandboxer.model.CommandResult;
@@ -26,7 +28,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The sample's API. {@code POST /run} runs a snippet in a throwaway sandbox; the {@code /sandboxes} routes keep one
- * alive between calls, to move files in and out of it.
+ * alive between calls, to move files in and out of it. Every route takes an optional {@code provider}: the name of
+ * an entry under {@code sandboxer.providers}, the default one when absent.
  */
 @RestController
 class SandboxController {
@@ -34,53 +37,61 @@ class SandboxController {
 	/** Even if this app dies, the provider ends a sandbox after this long. */
 	private static final Duration LIFETIME = Duration.ofMinutes(30);
 
-	private final Sandboxer sandboxer;
+	private final Sandboxers sandboxers;
 
 	private final SampleProperties properties;
 
-	SandboxController(Sandboxer sandboxer, SampleProperties properties) {
-		this.sandboxer = sandboxer;
+	SandboxController(Sandboxers sandboxers, SampleProperties properties) {
+		this.sandboxers = sandboxers;
 		this.properties = properties;
 	}
 
 	/** Runs a shell snippet (the request body) in a new sandbox, which is killed once it has answered. */
 	@PostMapping(path = "/run", consumes = MediaType.TEXT_PLAIN_VALUE)
-	RunResult run(@RequestBody String script) {
-		try (Sandbox sandbox = create()) {
+	RunResult run(@RequestBody String script, @RequestParam(required = false) String provider) {
+		try (Sandbox sandbox = sandboxer(provider).createSandbox(request(null))) {
 			return RunResult.of(sandbox.id(), sandbox.runCommand(script));
 		}
 	}
 
 	/** Creates a sandbox that lives until it is deleted (or the app stops). */
 	@PostMapping("/sandboxes")
-	ResponseEntity<CreatedSandbox> create(@RequestParam(required = false) String template) {
-		Sandbox sandbox = this.sandboxer.createSandbox(request(template));
+	ResponseEntity<CreatedSandbox> create(@RequestParam(required = false) String provider,
+			@RequestParam(required = false) String template) {
+		Sandbox sandbox = sandboxer(provider).createSandbox(request(template));
 		return ResponseEntity.status(HttpStatus.CREATED).body(new CreatedSandbox(sandbox.id()));
 	}
 
 	@PostMapping(path = "/sandboxes/{id}/run", consumes = MediaType.TEXT_PLAIN_VALUE)
-	RunResult run(@PathVariable String id, @RequestBody String script,
+	RunResult run(@PathVariable String id, @RequestBody String script, @RequestParam(required = false) String provider,
 			@RequestParam(required = false) String cwd) {
 		RunCommandRequest request = RunCommandRequest.builder(script).cwd(cwd).build();
-		return RunResult.of(id, this.sandboxer.attachSandbox(id).runCommand(request));
+		return RunResult.of(id, sandboxer(provider).attachSandbox(id).runCommand(request));
 	}
 
 	/** Uploads the request body to a path in the sandbox. */
 	@PutMapping(path = "/sandboxes/{id}/files", consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
-	ResponseEntity<Void> upload(@PathVariable String id, @RequestParam String path, @RequestBody byte[] content) {
-		this.sandboxer.attachSandbox(id).writeFile(path, content);
+	ResponseEntity<Void> upload(@PathVariable String id, @RequestParam String path,
+			@RequestParam(required = false) String provider, @RequestBody byte[] content) {
+		sandboxer(provider).attachSandbox(id).writeFile(path, content);
 		return ResponseEntity.noContent().build();
 	}
 
 	@GetMapping(path = "/sandboxes/{id}/files", produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
-	byte[] download(@PathVariable String id, @RequestParam String path) {
-		return this.sandboxer.attachSandbox(id).readFile(path);
+	byte[] download(@PathVariable String id, @RequestParam String path,
+			@RequestParam(required = false) String provider) {
+		return sandboxer(provider).attachSandbox(id).readFile(path);
 	}
 
 	@DeleteMapping("/sandboxes/{id}")
-	ResponseEntity<Void> kill(@PathVariable String id) {
-		this.sandboxer.killSandbox(id);
+	ResponseEntity<Void> kill(@PathVariable String id, @RequestParam(required = false) String provider) {
+		sandboxer(provider).killSandbox(id);
 		return ResponseEntity.noContent().build();
+	}
+
+	@ExceptionHandler({ NoSuchSandboxerException.class, IllegalArgumentException.class })
+	ProblemDetail badRequest(RuntimeException ex) {
+		return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage());
 	}
 
 	@ExceptionHandler(NotFoundException.class)
@@ -88,18 +99,13 @@ class SandboxController {
 		return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, ex.getMessage());
 	}
 
-	@ExceptionHandler(IllegalArgumentException.class)
-	ProblemDetail badRequest(IllegalArgumentException ex) {
-		return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage());
-	}
-
 	@ExceptionHandler(SandboxerException.class)
 	ProblemDetail providerFailed(SandboxerException ex) {
 		return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_GATEWAY, ex.getMessage());
 	}
 
-	private Sandbox create() {
-		return this.sandboxer.createSandbox(request(null));
+	private Sandboxer sandboxer(String provider) {
+		return (provider != null) ? this.sandboxers.get(provider) : this.sandboxers.getDefault();
 	}
 
 	private CreateSandboxRequest request(String template) {
