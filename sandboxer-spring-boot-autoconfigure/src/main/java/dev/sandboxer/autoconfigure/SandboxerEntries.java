@@ -2,6 +2,7 @@ package dev.sandboxer.autoconfigure;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
@@ -109,7 +110,7 @@ final class SandboxerEntries {
 	}
 
 	private static String normalize(String key) {
-		return key.replace("-", "").replace("_", "").toLowerCase(java.util.Locale.ROOT);
+		return key.replace("-", "").replace("_", "").toLowerCase(Locale.ROOT);
 	}
 
 	static String entryPrefix(String name) {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -89,9 +90,10 @@ public final class SandboxerHealthIndicator implements HealthIndicator {
 		}
 		catch (ExecutionException ex) {
 			Throwable failure = (ex.getCause() != null) ? ex.getCause() : ex;
+			String message = Objects.toString(failure.getMessage(), "no message");
 			return builder.down()
 				.withDetail("reason", SandboxerOutcome.of(failure).name().toLowerCase(Locale.ROOT))
-				.withDetail("error", failure.getClass().getSimpleName() + ": " + failure.getMessage())
+				.withDetail("error", failure.getClass().getSimpleName() + ": " + message)
 				.build();
 		}
 	}
