@@ -32,13 +32,17 @@ final class ClientCore {
 
 	private final Duration closeTimeout;
 
+	private final boolean killOwnedOnClose;
+
 	private final AtomicBoolean closed = new AtomicBoolean();
 
-	ClientCore(String name, SandboxProvider provider, OperationObserver observer, Duration closeTimeout) {
+	ClientCore(String name, SandboxProvider provider, OperationObserver observer, Duration closeTimeout,
+			boolean killOwnedOnClose) {
 		this.name = name;
 		this.provider = provider;
 		this.observer = observer;
 		this.closeTimeout = closeTimeout;
+		this.killOwnedOnClose = killOwnedOnClose;
 	}
 
 	<T> CompletableFuture<T> observe(SandboxerOperation operation, @Nullable String sandboxId,
@@ -87,6 +91,12 @@ final class ClientCore {
 
 	private void killOwned(List<DefaultAsyncSandbox> sandboxes) {
 		if (sandboxes.isEmpty()) {
+			return;
+		}
+		if (!this.killOwnedOnClose) {
+			// Said out loud: these sandboxes keep running (and costing) after this client is gone.
+			logger.info("Sandboxer '{}' is closing and leaves {} sandbox(es) it created running: {}", this.name,
+					sandboxes.size(), sandboxes.stream().map(DefaultAsyncSandbox::id).toList());
 			return;
 		}
 		logger.info("Sandboxer '{}' is closing: killing {} sandbox(es) it created", this.name, sandboxes.size());

@@ -72,7 +72,11 @@ public interface Sandboxer extends AutoCloseable {
 	/** The same client, asynchronous. */
 	AsyncSandboxer async();
 
-	/** Kills owned sandboxes (bounded in time, failures logged), then releases resources. Idempotent. */
+	/**
+	 * Kills owned sandboxes (bounded in time, failures logged), then releases resources. Idempotent. A client built
+	 * with {@link SandboxerBuilder#killOwnedOnClose(boolean) killOwnedOnClose(false)} leaves them running instead and
+	 * logs their ids.
+	 */
 	@Override
 	void close();
 

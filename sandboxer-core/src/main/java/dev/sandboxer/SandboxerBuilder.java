@@ -34,6 +34,8 @@ public final class SandboxerBuilder {
 
 	private Duration closeTimeout = Duration.ofSeconds(30);
 
+	private boolean killOwnedOnClose = true;
+
 	SandboxerBuilder(String type) {
 		if (type == null || type.isBlank()) {
 			throw new BadConfigException(null, "type", "A provider type is required, such as 'local' or 'e2b'");
@@ -81,6 +83,15 @@ public final class SandboxerBuilder {
 		return this;
 	}
 
+	/**
+	 * Whether {@code close()} kills the sandboxes this client created and did not detach; {@code true} by default.
+	 * With {@code false}, close lets them run (and logs their ids) and only releases connections and threads.
+	 */
+	public SandboxerBuilder killOwnedOnClose(boolean killOwnedOnClose) {
+		this.killOwnedOnClose = killOwnedOnClose;
+		return this;
+	}
+
 	/** @throws BadConfigException for an unknown provider or a configuration that cannot work */
 	public Sandboxer build() {
 		return buildAsync().blocking();
@@ -94,7 +105,8 @@ public final class SandboxerBuilder {
 		String instanceName = (this.name != null) ? this.name : providerName.id();
 		OperationObserver observer = new OperationObserver(instanceName, providerName, this.observationRegistry,
 				this.observationConvention);
-		return new DefaultAsyncSandboxer(new ClientCore(instanceName, target, observer, this.closeTimeout));
+		return new DefaultAsyncSandboxer(new ClientCore(instanceName, target, observer, this.closeTimeout,
+				this.killOwnedOnClose));
 	}
 
 }

@@ -1,0 +1,410 @@
+package dev.sandboxer.autoconfigure;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration of Sandboxer: one entry under {@code sandboxer.providers} per provider instance.
+ */
+@ConfigurationProperties("sandboxer")
+public class SandboxerProperties {
+
+	/**
+	 * Whether to configure Sandboxer at all.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Name of the entry under 'sandboxer.providers' whose beans are @Primary. When not set, the only entry is the
+	 * default; with several entries and none named, no bean is primary.
+	 */
+	private @Nullable String defaultProvider;
+
+	/**
+	 * Whether closing the application kills the sandboxes it created through these beans and did not detach. When
+	 * false, they are left running and their ids are logged.
+	 */
+	private boolean cleanupOnShutdown = true;
+
+	/**
+	 * How long shutdown waits for those kills, for all providers together.
+	 */
+	private Duration shutdownTimeout = Duration.ofSeconds(30);
+
+	/**
+	 * Retries of idempotent calls, for every provider that does not set its own.
+	 */
+	private final Retry retry = new Retry();
+
+	/**
+	 * Health checks of the providers.
+	 */
+	private final Health health = new Health();
+
+	/**
+	 * Provider instances by name. The name qualifies the beans and names the provider in metrics and health. With
+	 * no entry at all, a single 'local' provider is configured.
+	 */
+	private final Map<String, Provider> providers = new LinkedHashMap<>();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public @Nullable String getDefaultProvider() {
+		return this.defaultProvider;
+	}
+
+	public void setDefaultProvider(@Nullable String defaultProvider) {
+		this.defaultProvider = defaultProvider;
+	}
+
+	public boolean isCleanupOnShutdown() {
+		return this.cleanupOnShutdown;
+	}
+
+	public void setCleanupOnShutdown(boolean cleanupOnShutdown) {
+		this.cleanupOnShutdown = cleanupOnShutdown;
+	}
+
+	public Duration getShutdownTimeout() {
+		return this.shutdownTimeout;
+	}
+
+	public void setShutdownTimeout(Duration shutdownTimeout) {
+		this.shutdownTimeout = shutdownTimeout;
+	}
+
+	public Retry getRetry() {
+		return this.retry;
+	}
+
+	public Health getHealth() {
+		return this.health;
+	}
+
+	public Map<String, Provider> getProviders() {
+		return this.providers;
+	}
+
+	/**
+	 * One provider instance.
+	 */
+	public static class Provider {
+
+		/**
+		 * Provider type, such as 'e2b' or 'local'. When not set, the name of this entry is used.
+		 */
+		private @Nullable String type;
+
+		/**
+		 * API key. When not set, the provider reads its usual environment variable (E2B_API_KEY, ...).
+		 */
+		private @Nullable String apiKey;
+
+		/**
+		 * URL of the provider's control-plane API, for a region or a compatible self-hosted service.
+		 */
+		private @Nullable String baseUrl;
+
+		/**
+		 * Timeout of calls that do not set their own.
+		 */
+		private @Nullable Duration defaultTimeout;
+
+		/**
+		 * Retries of idempotent calls; unset values come from 'sandboxer.retry'.
+		 */
+		private final Retry retry = new Retry();
+
+		/**
+		 * Container image of new sandboxes ('local').
+		 */
+		private @Nullable String image;
+
+		/**
+		 * Template of new sandboxes when a request names none ('e2b').
+		 */
+		private @Nullable String template;
+
+		/**
+		 * Domain that sandbox hosts live under ('e2b').
+		 */
+		private @Nullable String domain;
+
+		/**
+		 * Domain of the in-sandbox daemon when it differs from 'domain' ('e2b').
+		 */
+		private @Nullable String envdDomain;
+
+		/**
+		 * URL that every in-sandbox call is sent to, instead of a per-sandbox host ('e2b').
+		 */
+		private @Nullable String sandboxUrl;
+
+		/**
+		 * Port of the in-sandbox daemon ('e2b').
+		 */
+		private @Nullable String envdPort;
+
+		/**
+		 * Workspace ('blaxel').
+		 */
+		private @Nullable String workspace;
+
+		/**
+		 * Application that machines are created in ('fly-machines').
+		 */
+		private @Nullable String app;
+
+		/**
+		 * Region of new sandboxes ('fly-machines').
+		 */
+		private @Nullable String region;
+
+		/**
+		 * URL of the toolbox API ('daytona').
+		 */
+		private @Nullable String toolboxBaseUrl;
+
+		/**
+		 * Any other provider-specific setting, passed to the provider as is.
+		 */
+		private final Map<String, String> extras = new LinkedHashMap<>();
+
+		public @Nullable String getType() {
+			return this.type;
+		}
+
+		public void setType(@Nullable String type) {
+			this.type = type;
+		}
+
+		public @Nullable String getApiKey() {
+			return this.apiKey;
+		}
+
+		public void setApiKey(@Nullable String apiKey) {
+			this.apiKey = apiKey;
+		}
+
+		public @Nullable String getBaseUrl() {
+			return this.baseUrl;
+		}
+
+		public void setBaseUrl(@Nullable String baseUrl) {
+			this.baseUrl = baseUrl;
+		}
+
+		public @Nullable Duration getDefaultTimeout() {
+			return this.defaultTimeout;
+		}
+
+		public void setDefaultTimeout(@Nullable Duration defaultTimeout) {
+			this.defaultTimeout = defaultTimeout;
+		}
+
+		public Retry getRetry() {
+			return this.retry;
+		}
+
+		public @Nullable String getImage() {
+			return this.image;
+		}
+
+		public void setImage(@Nullable String image) {
+			this.image = image;
+		}
+
+		public @Nullable String getTemplate() {
+			return this.template;
+		}
+
+		public void setTemplate(@Nullable String template) {
+			this.template = template;
+		}
+
+		public @Nullable String getDomain() {
+			return this.domain;
+		}
+
+		public void setDomain(@Nullable String domain) {
+			this.domain = domain;
+		}
+
+		public @Nullable String getEnvdDomain() {
+			return this.envdDomain;
+		}
+
+		public void setEnvdDomain(@Nullable String envdDomain) {
+			this.envdDomain = envdDomain;
+		}
+
+		public @Nullable String getSandboxUrl() {
+			return this.sandboxUrl;
+		}
+
+		public void setSandboxUrl(@Nullable String sandboxUrl) {
+			this.sandboxUrl = sandboxUrl;
+		}
+
+		public @Nullable String getEnvdPort() {
+			return this.envdPort;
+		}
+
+		public void setEnvdPort(@Nullable String envdPort) {
+			this.envdPort = envdPort;
+		}
+
+		public @Nullable String getWorkspace() {
+			return this.workspace;
+		}
+
+		public void setWorkspace(@Nullable String workspace) {
+			this.workspace = workspace;
+		}
+
+		public @Nullable String getApp() {
+			return this.app;
+		}
+
+		public void setApp(@Nullable String app) {
+			this.app = app;
+		}
+
+		public @Nullable String getRegion() {
+			return this.region;
+		}
+
+		public void setRegion(@Nullable String region) {
+			this.region = region;
+		}
+
+		public @Nullable String getToolboxBaseUrl() {
+			return this.toolboxBaseUrl;
+		}
+
+		public void setToolboxBaseUrl(@Nullable String toolboxBaseUrl) {
+			this.toolboxBaseUrl = toolboxBaseUrl;
+		}
+
+		public Map<String, String> getExtras() {
+			return this.extras;
+		}
+
+		/** The provider-specific settings that are set, by their kebab-case names; {@code extras} last. */
+		Map<String, String> providerSpecific() {
+			Map<String, String> settings = new LinkedHashMap<>();
+			putIfSet(settings, "image", this.image);
+			putIfSet(settings, "template", this.template);
+			putIfSet(settings, "domain", this.domain);
+			putIfSet(settings, "envd-domain", this.envdDomain);
+			putIfSet(settings, "sandbox-url", this.sandboxUrl);
+			putIfSet(settings, "envd-port", this.envdPort);
+			putIfSet(settings, "workspace", this.workspace);
+			putIfSet(settings, "app", this.app);
+			putIfSet(settings, "region", this.region);
+			putIfSet(settings, "toolbox-base-url", this.toolboxBaseUrl);
+			settings.putAll(this.extras);
+			return settings;
+		}
+
+		private static void putIfSet(Map<String, String> settings, String key, @Nullable String value) {
+			if (value != null) {
+				settings.put(key, value);
+			}
+		}
+
+	}
+
+	/**
+	 * Retries of calls that are safe to repeat (on 429, 502, 503, 504 and connection resets), with capped
+	 * exponential backoff.
+	 */
+	public static class Retry {
+
+		/**
+		 * Attempts in all, the first included; 1 turns retries off.
+		 */
+		private @Nullable Integer maxAttempts;
+
+		/**
+		 * Wait before the second attempt.
+		 */
+		private @Nullable Duration initialBackoff;
+
+		/**
+		 * Longest wait between two attempts.
+		 */
+		private @Nullable Duration maxBackoff;
+
+		public @Nullable Integer getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		public void setMaxAttempts(@Nullable Integer maxAttempts) {
+			this.maxAttempts = maxAttempts;
+		}
+
+		public @Nullable Duration getInitialBackoff() {
+			return this.initialBackoff;
+		}
+
+		public void setInitialBackoff(@Nullable Duration initialBackoff) {
+			this.initialBackoff = initialBackoff;
+		}
+
+		public @Nullable Duration getMaxBackoff() {
+			return this.maxBackoff;
+		}
+
+		public void setMaxBackoff(@Nullable Duration maxBackoff) {
+			this.maxBackoff = maxBackoff;
+		}
+
+	}
+
+	/**
+	 * Health checks of the providers.
+	 */
+	public static class Health {
+
+		/**
+		 * How long the result of a remote provider's check is reused, so that health probes do not spend its rate
+		 * limit. The local Docker engine is asked every time.
+		 */
+		private Duration cacheTimeToLive = Duration.ofSeconds(30);
+
+		/**
+		 * How long one check may take before the provider is reported down.
+		 */
+		private Duration timeout = Duration.ofSeconds(10);
+
+		public Duration getCacheTimeToLive() {
+			return this.cacheTimeToLive;
+		}
+
+		public void setCacheTimeToLive(Duration cacheTimeToLive) {
+			this.cacheTimeToLive = cacheTimeToLive;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+	}
+
+}
