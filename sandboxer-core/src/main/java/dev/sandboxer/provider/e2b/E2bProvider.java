@@ -18,7 +18,6 @@ import dev.sandboxer.model.ListSandboxesFilter;
 import dev.sandboxer.model.ProviderName;
 import dev.sandboxer.model.SandboxInfo;
 import dev.sandboxer.model.SandboxStatus;
-import dev.sandboxer.provider.e2b.ControlPlaneJson.CreatedSandbox;
 import dev.sandboxer.provider.e2b.ControlPlaneJson.NewSandbox;
 import dev.sandboxer.spi.ProviderSandbox;
 import dev.sandboxer.spi.SandboxProvider;

@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -161,22 +163,22 @@ final class EnvdProcesses {
 				new StartRequest(shell(request.command(), request.env(), request.cwd()), null, handleId, false),
 				ProcessEventMessage.class);
 		keepOpen(command.subscription, events, (message) -> {
-				output.accept(message);
-				Integer pid = output.pid();
-				if (pid != null && !handle.isDone()) {
-					handle.complete(new CommandHandle(pid, handleId));
-				}
-			}, (error) -> {
-				if (handle.completeExceptionally(error)) {
-					this.background.remove(handleId);
-				}
-				command.result.completeExceptionally(error);
-			}, () -> {
-				if (handle.completeExceptionally(noStartEvent("startCommand"))) {
-					this.background.remove(handleId);
-				}
-				command.result.complete(output.result(millisSince(started)));
-			});
+			output.accept(message);
+			Integer pid = output.pid();
+			if (pid != null && !handle.isDone()) {
+				handle.complete(new CommandHandle(pid, handleId));
+			}
+		}, (error) -> {
+			if (handle.completeExceptionally(error)) {
+				this.background.remove(handleId);
+			}
+			command.result.completeExceptionally(error);
+		}, () -> {
+			if (handle.completeExceptionally(noStartEvent("startCommand"))) {
+				this.background.remove(handleId);
+			}
+			command.result.complete(output.result(millisSince(started)));
+		});
 		return handle;
 	}
 
@@ -308,8 +310,7 @@ final class EnvdProcesses {
 
 	/** Reads a stream in the background, registered so that closing the provider stops reading it. */
 	private void keepOpen(Disposable.Swap slot, Flux<ProcessEventMessage> events,
-			java.util.function.Consumer<ProcessEventMessage> onMessage, java.util.function.Consumer<Throwable> onError,
-			Runnable onComplete) {
+			Consumer<ProcessEventMessage> onMessage, Consumer<Throwable> onError, Runnable onComplete) {
 		this.openStreams.add(slot);
 		slot.update(events.doFinally((signal) -> this.openStreams.remove(slot))
 			.subscribe(onMessage, onError, onComplete));
@@ -416,7 +417,7 @@ final class EnvdProcesses {
 	}
 
 	private static boolean isConnectionLoss(Throwable error) {
-		Throwable cause = (error instanceof java.util.concurrent.CompletionException && error.getCause() != null)
+		Throwable cause = (error instanceof CompletionException && error.getCause() != null)
 				? error.getCause() : error;
 		return cause instanceof ProviderConnectionException || cause instanceof ProviderTimeoutException;
 	}

@@ -10,6 +10,7 @@ package dev.sandboxer.provider.e2b;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -83,9 +84,9 @@ class E2bCommandsTests {
 	void runCommandStreamsStartWithEverySettingAndDecodesTheOutput() {
 		byte[] text = "héllo wörld ✓\n".getBytes(StandardCharsets.UTF_8);
 		// The stream is cut inside "é" and inside "✓": the decoder must join the halves.
-		E2bStubs.stubStream(wm, START, start(42), stdout(java.util.Arrays.copyOfRange(text, 0, 2)),
-				stdout(java.util.Arrays.copyOfRange(text, 2, 15)), Envelopes.message("{\"event\":{\"keepalive\":{}}}"),
-				stderr("warn\n"), stdout(java.util.Arrays.copyOfRange(text, 15, text.length)),
+		E2bStubs.stubStream(wm, START, start(42), stdout(Arrays.copyOfRange(text, 0, 2)),
+				stdout(Arrays.copyOfRange(text, 2, 15)), Envelopes.message("{\"event\":{\"keepalive\":{}}}"),
+				stderr("warn\n"), stdout(Arrays.copyOfRange(text, 15, text.length)),
 				end("{\"exitCode\":3,\"exited\":true,\"status\":\"exit status 3\"}"), endOfStream());
 		List<String> chunks = new CopyOnWriteArrayList<>();
 		CommandResult result = await(this.sandbox.runCommand(RunCommandRequest.builder("echo hi")
