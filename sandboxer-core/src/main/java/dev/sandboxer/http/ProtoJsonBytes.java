@@ -1,5 +1,6 @@
 package dev.sandboxer.http;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 import tools.jackson.core.JsonParser;
@@ -10,8 +11,8 @@ import tools.jackson.databind.ValueDeserializer;
 /**
  * Reads a proto3 {@code bytes} field from its JSON form, which the proto3 JSON mapping allows in standard or
  * URL-safe base64, with or without padding (Jackson's own reader takes only the standard alphabet). Also about
- * twice as fast as Jackson's reader on the large output chunks of a command, because it decodes from the parser's
- * buffer with the JDK's decoder. Use it with {@code @JsonDeserialize(using = ProtoJsonBytes.class)}.
+ * twice as fast as Jackson's reader on the large output chunks of a command, because the JDK's decoder does the
+ * work. Use it with {@code @JsonDeserialize(using = ProtoJsonBytes.class)}.
  */
 public final class ProtoJsonBytes extends ValueDeserializer<byte[]> {
 
@@ -20,21 +21,15 @@ public final class ProtoJsonBytes extends ValueDeserializer<byte[]> {
 		if (!parser.hasToken(JsonToken.VALUE_STRING)) {
 			return (byte[]) context.handleUnexpectedToken(byte[].class, parser);
 		}
-		char[] chars = parser.getStringCharacters();
-		int offset = parser.getStringOffset();
-		int length = parser.getStringLength();
-		byte[] ascii = new byte[length];
-		boolean urlSafe = false;
-		for (int i = 0; i < length; i++) {
-			char c = chars[offset + i];
-			urlSafe |= (c == '-' || c == '_');
-			ascii[i] = (byte) c;
-		}
+		String text = parser.getString();
+		// Base64 is ASCII: the JDK copies it to bytes and looks for the URL-safe letters with vectorised code.
+		byte[] ascii = text.getBytes(StandardCharsets.ISO_8859_1);
+		boolean urlSafe = text.indexOf('-') >= 0 || text.indexOf('_') >= 0;
 		try {
 			return (urlSafe ? Base64.getUrlDecoder() : Base64.getDecoder()).decode(ascii);
 		}
 		catch (IllegalArgumentException ex) {
-			throw context.weirdStringException(parser.getString(), byte[].class,
+			throw context.weirdStringException(text, byte[].class,
 					"not base64 (" + ex.getMessage() + ")");
 		}
 	}
