@@ -34,7 +34,8 @@ import tools.jackson.databind.annotation.JsonDeserialize;
  * <ol>
  * <li>p50/p90/p99 of {@code info()} and of a small {@code runCommand} through the public {@link Sandboxer}, against
  * the same requests sent with bare Reactor Netty (the transport underneath, no Sandboxer code) and with
- * {@code java.net.http}, interleaved call by call so drift hits all alike;</li>
+ * {@code java.net.http}, interleaved call by call in rotating order so drift and each client's background work
+ * hit all alike;</li>
  * <li>how fast a 100 MiB stdout stream decodes (Connect envelopes, JSON, base64, UTF-8) and how much heap that
  * needed, once through the codec to a listener that keeps nothing and once through {@code runCommand}, which keeps
  * all the output in its result.</li>
@@ -108,7 +109,7 @@ public final class E2bBenchmark {
 				.POST(HttpRequest.BodyPublishers.ofByteArray(startBody))
 				.build()));
 
-			System.out.printf(Locale.ROOT, "%nLatency: %d calls each after %d warm-up calls, interleaved; ms%n",
+			System.out.printf(Locale.ROOT, "%nLatency: %d calls each after %d warm-up calls, interleaved in rotating order; ms%n",
 					MEASURED, WARMUP);
 			System.out.printf(Locale.ROOT, "%-48s %8s %8s %8s%n", "call", "p50", "p90", "p99");
 			long[][] info = measure(sdkInfo, bareInfo, jdkInfo);
@@ -186,6 +187,8 @@ public final class E2bBenchmark {
 			http.close();
 			pool.disposeLater().block(Duration.ofSeconds(5));
 		}
+		System.out.println("peak heap: most heap in use during a run, garbage included, above what was in use before it;"
+				+ " max live: most heap still in use after a collection during a run, above the same start");
 	}
 
 	private static void streamRuns(String name, double mib, LongSupplier run) {
@@ -208,9 +211,11 @@ public final class E2bBenchmark {
 				}
 			}
 		}
-		System.out.printf(Locale.ROOT, "%-52s %9.0f %15.0f %15.0f%n", name, best,
-				(worst.peakUsedBytes() - worst.baselineBytes()) / 1048576.0,
-				(worst.maxLiveAfterGcBytes() - worst.baselineBytes()) / 1048576.0);
+		// Without a collection during the run there is no "live after GC" figure to give.
+		String live = (worst.collections() == 0) ? "no GC"
+				: String.format(Locale.ROOT, "%.0f", (worst.maxLiveAfterGcBytes() - worst.baselineBytes()) / 1048576.0);
+		System.out.printf(Locale.ROOT, "%-52s %9.0f %15.0f %15s%n", name, best,
+				(worst.peakUsedBytes() - worst.baselineBytes()) / 1048576.0, live);
 	}
 
 	private static long[][] measure(LongSupplier... calls) {
@@ -221,7 +226,9 @@ public final class E2bBenchmark {
 		}
 		long[][] samples = new long[calls.length][MEASURED];
 		for (int i = 0; i < MEASURED; i++) {
-			for (int c = 0; c < calls.length; c++) {
+			// The order rotates, so that no client always runs right after another one's background work.
+			for (int k = 0; k < calls.length; k++) {
+				int c = (i + k) % calls.length;
 				samples[c][i] = calls[c].getAsLong();
 			}
 		}
