@@ -1,5 +1,7 @@
 package dev.sandboxer.http;
 
+// proto3 JSON mapping (protobuf.dev "ProtoJSON Format"): bytes as standard or URL-safe base64, padding optional.
+
 import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;

@@ -190,6 +190,19 @@ class E2bCommandsTests {
 	}
 
 	@Test
+	void waitForAHandleWhoseStartStreamWasCutAttachesWithConnect() {
+		// The Start stream breaks after the start event: the command may still run, so the wait attaches by tag.
+		E2bStubs.stubStream(wm, START, start(77), stdout("first".getBytes(StandardCharsets.UTF_8)));
+		E2bStubs.stubStream(wm, "process.Process/Connect", start(77), stdout("rest".getBytes(StandardCharsets.UTF_8)),
+				end("{\"exitCode\":0,\"exited\":true}"), endOfStream());
+		CommandHandle handle = await(this.sandbox.startCommand(StartCommandRequest.of("long job")));
+		CommandResult result = await(this.sandbox.waitForHandle(handle.handleId()));
+		assertThat(result.stdout()).isEqualTo("rest");
+		assertThat(E2bStubs.sentEnvelope(wm, "process.Process/Connect"))
+			.isEqualTo("{\"process\":{\"tag\":\"" + handle.handleId() + "\"}}");
+	}
+
+	@Test
 	void waitForAHandleFromAnotherClientConnectsByTag() {
 		E2bStubs.stubStream(wm, "process.Process/Connect", start(91), stdout("late output".getBytes(StandardCharsets.UTF_8)),
 				end("{\"exitCode\":1,\"exited\":true}"), endOfStream());
