@@ -23,7 +23,6 @@ import dev.sandboxer.error.NotFoundException;
 import dev.sandboxer.error.ProviderException;
 import dev.sandboxer.error.StreamInterruptedException;
 import dev.sandboxer.http.Envelopes;
-import dev.sandboxer.http.LogCapture;
 import dev.sandboxer.model.CommandHandle;
 import dev.sandboxer.model.CommandResult;
 import dev.sandboxer.model.CreatePtyRequest;
@@ -35,7 +34,6 @@ import dev.sandboxer.spi.ProviderSandbox;
 import dev.sandboxer.spi.SandboxProvider;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -69,11 +67,6 @@ class E2bCommandsTests {
 	private final SandboxProvider provider = E2bStubs.provider(wm);
 
 	private final ProviderSandbox sandbox = E2bStubs.attach(wm, this.provider, "0.5.8");
-
-	@BeforeAll
-	static void quiet() {
-		LogCapture.quietLibraries();
-	}
 
 	@AfterEach
 	void close() {

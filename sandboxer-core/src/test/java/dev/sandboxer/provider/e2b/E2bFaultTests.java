@@ -31,7 +31,6 @@ import dev.sandboxer.model.RunCommandRequest;
 import dev.sandboxer.spi.ProviderSandbox;
 import dev.sandboxer.spi.SandboxProvider;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -60,11 +59,6 @@ class E2bFaultTests {
 	static WireMockExtension wm = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
 
 	private final SandboxProvider provider = E2bStubs.provider(wm);
-
-	@BeforeAll
-	static void quiet() {
-		LogCapture.quietLibraries();
-	}
 
 	@AfterEach
 	void close() {

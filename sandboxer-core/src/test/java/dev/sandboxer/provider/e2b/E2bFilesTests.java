@@ -17,12 +17,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.sandboxer.error.NotFoundException;
 import dev.sandboxer.error.ProviderException;
-import dev.sandboxer.http.LogCapture;
 import dev.sandboxer.model.FileInfo;
 import dev.sandboxer.spi.ProviderSandbox;
 import dev.sandboxer.spi.SandboxProvider;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -59,11 +57,6 @@ class E2bFilesTests {
 	private final SandboxProvider provider = E2bStubs.provider(wm);
 
 	private final ProviderSandbox sandbox = E2bStubs.attach(wm, this.provider, "0.5.8");
-
-	@BeforeAll
-	static void quiet() {
-		LogCapture.quietLibraries();
-	}
 
 	@AfterEach
 	void close() {
