@@ -16,7 +16,9 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -181,7 +183,7 @@ class ConnectClientTests {
 	@Test
 	void aStreamCutInsideAMessageIsInterrupted() {
 		byte[] whole = Envelopes.message("{\"n\":12345}");
-		byte[] cut = java.util.Arrays.copyOf(whole, whole.length - 3);
+		byte[] cut = Arrays.copyOf(whole, whole.length - 3);
 		stubStream(Envelopes.message("{\"n\":1}"), cut);
 		assertThatExceptionOfType(StreamInterruptedException.class).isThrownBy(() -> stream().then().block(LIMIT))
 			.withMessageContaining("in the middle of a message");
@@ -267,7 +269,7 @@ class ConnectClientTests {
 					new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
 			int contentLength = 0;
 			for (String line = reader.readLine(); line != null && !line.isEmpty(); line = reader.readLine()) {
-				if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+				if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
 					contentLength = Integer.parseInt(line.substring(15).strip());
 				}
 			}

@@ -1,5 +1,7 @@
 package dev.sandboxer.http;
 
+// Envelopes per connectrpc/connectrpc.com docs/protocol.md at c72686b6 ("Enveloped-Message").
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,9 @@
 package dev.sandboxer.http;
 
+// Inputs follow RFC 9110 (Retry-After as seconds or an HTTP-date) and the error body of E2B's control plane
+// (e2b-dev/E2B spec/openapi.yml at b8029973: Error {code, error_code, message}); Connect codes per
+// connectrpc/connectrpc.com docs/protocol.md at c72686b6 ("Error Codes").
+
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

@@ -1,5 +1,7 @@
 package dev.sandboxer.http;
 
+// No wire format involved: masking of registered secrets in arbitrary text.
+
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

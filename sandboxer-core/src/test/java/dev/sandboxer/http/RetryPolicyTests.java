@@ -1,5 +1,8 @@
 package dev.sandboxer.http;
 
+// Which failures are transient follows the rule (429, 502, 503, 504, connection failures) and
+// Retry-After per RFC 9110 section 10.2.3.
+
 import java.time.Duration;
 
 import dev.sandboxer.config.RetrySettings;

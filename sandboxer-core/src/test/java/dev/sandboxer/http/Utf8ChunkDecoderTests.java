@@ -1,5 +1,7 @@
 package dev.sandboxer.http;
 
+// UTF-8 per RFC 3629; U+FFFD for malformed input as java.nio.charset.CodingErrorAction.REPLACE gives.
+
 import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,8 @@
 package dev.sandboxer.http;
 
+// Stubs follow HTTP semantics (RFC 9110: Retry-After as delay-seconds, section 10.2.3) and the fault modes of
+// WireMock 3.13.2 (connection reset by peer, fixed delays, malformed chunks); no vendor spec is involved.
+
 import java.net.URI;
 import java.time.Duration;
 

@@ -4,9 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 
 import dev.sandboxer.config.ProviderConfig;
 import dev.sandboxer.error.NotSupportedException;
@@ -20,11 +18,12 @@ import dev.sandboxer.model.ListSandboxesFilter;
 import dev.sandboxer.model.ProviderName;
 import dev.sandboxer.model.SandboxInfo;
 import dev.sandboxer.model.SandboxStatus;
-import dev.sandboxer.provider.e2b.ControlPlaneJson.CreatedSandbox;
 import dev.sandboxer.provider.e2b.ControlPlaneJson.NewSandbox;
 import dev.sandboxer.spi.ProviderSandbox;
 import dev.sandboxer.spi.SandboxProvider;
 import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
 
 /**
@@ -47,8 +46,8 @@ final class E2bProvider implements SandboxProvider {
 
 	private final ControlPlane controlPlane;
 
-	/** Handles made here, whose background streams close with the provider. */
-	private final Set<E2bSandbox> handles = ConcurrentHashMap.newKeySet();
+	/** The background streams of every sandbox handle made here (started commands, terminals). */
+	private final Disposable.Composite openStreams = Disposables.composite();
 
 	E2bProvider(E2bSettings settings, String apiKey, ProviderConfig config) {
 		this.settings = settings;
@@ -126,8 +125,7 @@ final class E2bProvider implements SandboxProvider {
 
 	@Override
 	public void close() {
-		this.handles.forEach(E2bSandbox::closeStreams);
-		this.handles.clear();
+		this.openStreams.dispose();
 		this.http.close();
 	}
 
@@ -135,9 +133,8 @@ final class E2bProvider implements SandboxProvider {
 			@Nullable String envdVersion, Duration lifetime) {
 		Envd envd = new Envd(this.http, this.connect, EnvdAddress.of(this.settings, info.id(), domain), accessToken,
 				EnvdVersion.parse(envdVersion));
-		E2bSandbox sandbox = new E2bSandbox(info, this.controlPlane, envd, this.settings.defaultTimeout(), lifetime);
-		this.handles.add(sandbox);
-		return sandbox;
+		return new E2bSandbox(info, this.controlPlane, envd, this.settings.defaultTimeout(), lifetime,
+				this.openStreams);
 	}
 
 	private static @Nullable Map<String, String> nullIfEmpty(Map<String, String> map) {

@@ -20,6 +20,7 @@ import dev.sandboxer.model.SandboxInfo;
 import dev.sandboxer.model.StartCommandRequest;
 import dev.sandboxer.spi.ProviderSandbox;
 import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -52,11 +53,11 @@ final class E2bSandbox implements ProviderSandbox {
 	private final Duration lifetime;
 
 	E2bSandbox(SandboxInfo initialInfo, ControlPlane controlPlane, Envd envd, Duration defaultTimeout,
-			Duration lifetime) {
+			Duration lifetime, Disposable.Composite openStreams) {
 		this.initialInfo = initialInfo;
 		this.controlPlane = controlPlane;
 		this.envd = envd;
-		this.processes = new EnvdProcesses(envd, defaultTimeout);
+		this.processes = new EnvdProcesses(envd, defaultTimeout, openStreams);
 		this.files = new EnvdFiles(envd);
 		this.lifetime = lifetime;
 	}
@@ -191,11 +192,6 @@ final class E2bSandbox implements ProviderSandbox {
 	@Override
 	public CompletableFuture<List<PtyInfo>> listPty() {
 		return this.processes.listPty();
-	}
-
-	/** Stops reading the streams this handle keeps open; the sandbox and its processes are untouched. */
-	void closeStreams() {
-		this.processes.close();
 	}
 
 	private Mono<Void> write(String path, Flux<DataBuffer> body, @Nullable Integer mode, @Nullable String user) {

@@ -3,7 +3,9 @@ package dev.sandboxer.provider.e2b;
 import java.util.List;
 import java.util.Map;
 
+import dev.sandboxer.http.ProtoJsonBytes;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * envd's messages in the proto3 JSON mapping of {@code process.proto} and {@code filesystem.proto}: lowerCamelCase
@@ -59,7 +61,9 @@ final class EnvdJson {
 	}
 
 	/** {@code oneof output}: stdout, stderr or, for a terminal, pty. */
-	record DataEvent(byte @Nullable [] stdout, byte @Nullable [] stderr, byte @Nullable [] pty) {
+	record DataEvent(@JsonDeserialize(using = ProtoJsonBytes.class) byte @Nullable [] stdout,
+			@JsonDeserialize(using = ProtoJsonBytes.class) byte @Nullable [] stderr,
+			@JsonDeserialize(using = ProtoJsonBytes.class) byte @Nullable [] pty) {
 	}
 
 	/** {@code sint32 exit_code}, {@code exited}, {@code status} ("exit status 1", "signal: killed"), {@code error}. */

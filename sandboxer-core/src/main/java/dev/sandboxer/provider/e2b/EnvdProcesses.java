@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -45,6 +47,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -100,15 +103,19 @@ final class EnvdProcesses {
 
 	private final Duration defaultTimeout;
 
+	/** Every stream kept open in the background, across the provider's sandboxes, so that closing it ends them. */
+	private final Disposable.Composite openStreams;
+
 	/** Background commands started here, by handle, until someone waits for them. */
 	private final Map<String, Background> background = new ConcurrentHashMap<>();
 
 	/** Terminals opened here, by pid, with their current size. */
 	private final Map<Integer, Terminal> terminals = new ConcurrentHashMap<>();
 
-	EnvdProcesses(Envd envd, Duration defaultTimeout) {
+	EnvdProcesses(Envd envd, Duration defaultTimeout, Disposable.Composite openStreams) {
 		this.envd = envd;
 		this.defaultTimeout = defaultTimeout;
+		this.openStreams = openStreams;
 	}
 
 	CompletableFuture<CommandResult> run(RunCommandRequest request, CommandOutputListener listener) {
@@ -152,26 +159,26 @@ final class EnvdProcesses {
 		Background command = new Background(new CompletableFuture<>());
 		this.background.put(handleId, command);
 		HttpCall call = streamCall(START, "startCommand", request.user(), null);
-		command.subscription = this.envd
-			.stream(call, new StartRequest(shell(request.command(), request.env(), request.cwd()), null, handleId,
-					false), ProcessEventMessage.class)
-			.subscribe((message) -> {
-				output.accept(message);
-				Integer pid = output.pid();
-				if (pid != null && !handle.isDone()) {
-					handle.complete(new CommandHandle(pid, handleId));
-				}
-			}, (error) -> {
-				if (handle.completeExceptionally(error)) {
-					this.background.remove(handleId);
-				}
-				command.result.completeExceptionally(error);
-			}, () -> {
-				if (handle.completeExceptionally(noStartEvent("startCommand"))) {
-					this.background.remove(handleId);
-				}
-				command.result.complete(output.result(millisSince(started)));
-			});
+		Flux<ProcessEventMessage> events = this.envd.stream(call,
+				new StartRequest(shell(request.command(), request.env(), request.cwd()), null, handleId, false),
+				ProcessEventMessage.class);
+		keepOpen(command.subscription, events, (message) -> {
+			output.accept(message);
+			Integer pid = output.pid();
+			if (pid != null && !handle.isDone()) {
+				handle.complete(new CommandHandle(pid, handleId));
+			}
+		}, (error) -> {
+			if (handle.completeExceptionally(error)) {
+				this.background.remove(handleId);
+			}
+			command.result.completeExceptionally(error);
+		}, () -> {
+			if (handle.completeExceptionally(noStartEvent("startCommand"))) {
+				this.background.remove(handleId);
+			}
+			command.result.complete(output.result(millisSince(started)));
+		});
 		return handle;
 	}
 
@@ -217,7 +224,7 @@ final class EnvdProcesses {
 		CompletableFuture<PtyInfo> opened = new CompletableFuture<>();
 		Terminal terminal = new Terminal(request.rows(), request.cols());
 		HttpCall call = streamCall(START, "createPty", request.user(), null);
-		terminal.subscription = this.envd.stream(call, start, ProcessEventMessage.class).subscribe((message) -> {
+		keepOpen(terminal.subscription, this.envd.stream(call, start, ProcessEventMessage.class), (message) -> {
 			ProcessEvent event = message.event();
 			if (event == null) {
 				return;
@@ -290,12 +297,23 @@ final class EnvdProcesses {
 			.toList()).toFuture();
 	}
 
-	/** Stops reading the streams of background commands and terminals; the processes keep running in the sandbox. */
+	/**
+	 * Stops reading the streams of this handle's background commands and terminals; the processes keep running in
+	 * the sandbox.
+	 */
 	void close() {
 		this.background.values().forEach(Background::stop);
 		this.background.clear();
 		this.terminals.values().forEach(Terminal::stop);
 		this.terminals.clear();
+	}
+
+	/** Reads a stream in the background, registered so that closing the provider stops reading it. */
+	private void keepOpen(Disposable.Swap slot, Flux<ProcessEventMessage> events,
+			Consumer<ProcessEventMessage> onMessage, Consumer<Throwable> onError, Runnable onComplete) {
+		this.openStreams.add(slot);
+		slot.update(events.doFinally((signal) -> this.openStreams.remove(slot))
+			.subscribe(onMessage, onError, onComplete));
 	}
 
 	private Mono<CommandResult> attach(String handleId) {
@@ -399,7 +417,7 @@ final class EnvdProcesses {
 	}
 
 	private static boolean isConnectionLoss(Throwable error) {
-		Throwable cause = (error instanceof java.util.concurrent.CompletionException && error.getCause() != null)
+		Throwable cause = (error instanceof CompletionException && error.getCause() != null)
 				? error.getCause() : error;
 		return cause instanceof ProviderConnectionException || cause instanceof ProviderTimeoutException;
 	}
@@ -418,17 +436,14 @@ final class EnvdProcesses {
 
 		final CompletableFuture<CommandResult> result;
 
-		volatile @Nullable Disposable subscription;
+		final Disposable.Swap subscription = Disposables.swap();
 
 		Background(CompletableFuture<CommandResult> result) {
 			this.result = result;
 		}
 
 		void stop() {
-			Disposable current = this.subscription;
-			if (current != null) {
-				current.dispose();
-			}
+			this.subscription.dispose();
 		}
 
 	}
@@ -442,7 +457,7 @@ final class EnvdProcesses {
 
 		volatile int cols;
 
-		volatile @Nullable Disposable subscription;
+		final Disposable.Swap subscription = Disposables.swap();
 
 		Terminal(int rows, int cols) {
 			this.rows = rows;
@@ -450,10 +465,7 @@ final class EnvdProcesses {
 		}
 
 		void stop() {
-			Disposable current = this.subscription;
-			if (current != null) {
-				current.dispose();
-			}
+			this.subscription.dispose();
 		}
 
 	}

@@ -10,6 +10,7 @@ package dev.sandboxer.provider.e2b;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -22,7 +23,6 @@ import dev.sandboxer.error.NotFoundException;
 import dev.sandboxer.error.ProviderException;
 import dev.sandboxer.error.StreamInterruptedException;
 import dev.sandboxer.http.Envelopes;
-import dev.sandboxer.http.LogCapture;
 import dev.sandboxer.model.CommandHandle;
 import dev.sandboxer.model.CommandResult;
 import dev.sandboxer.model.CreatePtyRequest;
@@ -34,7 +34,6 @@ import dev.sandboxer.spi.ProviderSandbox;
 import dev.sandboxer.spi.SandboxProvider;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -69,11 +68,6 @@ class E2bCommandsTests {
 
 	private final ProviderSandbox sandbox = E2bStubs.attach(wm, this.provider, "0.5.8");
 
-	@BeforeAll
-	static void quiet() {
-		LogCapture.quietLibraries();
-	}
-
 	@AfterEach
 	void close() {
 		this.provider.close();
@@ -83,9 +77,9 @@ class E2bCommandsTests {
 	void runCommandStreamsStartWithEverySettingAndDecodesTheOutput() {
 		byte[] text = "héllo wörld ✓\n".getBytes(StandardCharsets.UTF_8);
 		// The stream is cut inside "é" and inside "✓": the decoder must join the halves.
-		E2bStubs.stubStream(wm, START, start(42), stdout(java.util.Arrays.copyOfRange(text, 0, 2)),
-				stdout(java.util.Arrays.copyOfRange(text, 2, 15)), Envelopes.message("{\"event\":{\"keepalive\":{}}}"),
-				stderr("warn\n"), stdout(java.util.Arrays.copyOfRange(text, 15, text.length)),
+		E2bStubs.stubStream(wm, START, start(42), stdout(Arrays.copyOfRange(text, 0, 2)),
+				stdout(Arrays.copyOfRange(text, 2, 15)), Envelopes.message("{\"event\":{\"keepalive\":{}}}"),
+				stderr("warn\n"), stdout(Arrays.copyOfRange(text, 15, text.length)),
 				end("{\"exitCode\":3,\"exited\":true,\"status\":\"exit status 3\"}"), endOfStream());
 		List<String> chunks = new CopyOnWriteArrayList<>();
 		CommandResult result = await(this.sandbox.runCommand(RunCommandRequest.builder("echo hi")
@@ -186,6 +180,19 @@ class E2bCommandsTests {
 		assertThat(result.stdout()).isEqualTo("done\n");
 		assertThat(result.exitCode()).isZero();
 		wm.verify(0, postRequestedFor(urlPathEqualTo("/process.Process/Connect")));
+	}
+
+	@Test
+	void waitForAHandleWhoseStartStreamWasCutAttachesWithConnect() {
+		// The Start stream breaks after the start event: the command may still run, so the wait attaches by tag.
+		E2bStubs.stubStream(wm, START, start(77), stdout("first".getBytes(StandardCharsets.UTF_8)));
+		E2bStubs.stubStream(wm, "process.Process/Connect", start(77), stdout("rest".getBytes(StandardCharsets.UTF_8)),
+				end("{\"exitCode\":0,\"exited\":true}"), endOfStream());
+		CommandHandle handle = await(this.sandbox.startCommand(StartCommandRequest.of("long job")));
+		CommandResult result = await(this.sandbox.waitForHandle(handle.handleId()));
+		assertThat(result.stdout()).isEqualTo("rest");
+		assertThat(E2bStubs.sentEnvelope(wm, "process.Process/Connect"))
+			.isEqualTo("{\"process\":{\"tag\":\"" + handle.handleId() + "\"}}");
 	}
 
 	@Test

@@ -20,11 +20,9 @@ import dev.sandboxer.model.ListSandboxesFilter;
 import dev.sandboxer.model.ProviderName;
 import dev.sandboxer.model.SandboxInfo;
 import dev.sandboxer.model.SandboxStatus;
-import dev.sandboxer.http.LogCapture;
 import dev.sandboxer.spi.ProviderSandbox;
 import dev.sandboxer.spi.SandboxProvider;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -58,11 +56,6 @@ class E2bControlPlaneTests {
 	static WireMockExtension wm = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
 
 	private final SandboxProvider provider = E2bStubs.provider(wm);
-
-	@BeforeAll
-	static void quiet() {
-		LogCapture.quietLibraries();
-	}
 
 	@AfterEach
 	void close() {

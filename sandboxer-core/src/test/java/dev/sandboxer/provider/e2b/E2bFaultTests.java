@@ -5,6 +5,7 @@ package dev.sandboxer.provider.e2b;
 // protocol, connectrpc/connectrpc.com docs/protocol.md at c72686b6). Each fault is checked for its typed outcome
 // within E2bStubs.LIMIT, never for how long it took.
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import com.github.tomakehurst.wiremock.http.Fault;
@@ -30,12 +31,12 @@ import dev.sandboxer.model.RunCommandRequest;
 import dev.sandboxer.spi.ProviderSandbox;
 import dev.sandboxer.spi.SandboxProvider;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.delete;
+import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -58,11 +59,6 @@ class E2bFaultTests {
 	static WireMockExtension wm = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
 
 	private final SandboxProvider provider = E2bStubs.provider(wm);
-
-	@BeforeAll
-	static void quiet() {
-		LogCapture.quietLibraries();
-	}
 
 	@AfterEach
 	void close() {
@@ -227,7 +223,7 @@ class E2bFaultTests {
 				 "envdAccessToken":"envd-token-7f3a9c21"}
 				""").withStatus(201)));
 		E2bStubs.stubStream(wm, "process.Process/Start", E2bStubs.start(9),
-				E2bStubs.stdout("hello\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+				E2bStubs.stdout("hello\n".getBytes(StandardCharsets.UTF_8)),
 				E2bStubs.end("{\"exited\":true}"), E2bStubs.endOfStream());
 		wm.stubFor(delete(urlPathEqualTo(INFO_PATH)).willReturn(aResponse().withStatus(204)));
 		try (Sandboxer sandboxer = Sandboxer.create("e2b", E2bStubs.config(wm).build())) {
@@ -235,8 +231,7 @@ class E2bFaultTests {
 				assertThat(sandbox.runCommand("echo hello").stdout()).isEqualTo("hello\n");
 			}
 		}
-		wm.verify(1, com.github.tomakehurst.wiremock.client.WireMock
-			.deleteRequestedFor(urlPathEqualTo(INFO_PATH)));
+		wm.verify(1, deleteRequestedFor(urlPathEqualTo(INFO_PATH)));
 	}
 
 	private static SandboxerException catchTyped(Runnable call) {

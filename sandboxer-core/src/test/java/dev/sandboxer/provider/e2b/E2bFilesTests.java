@@ -9,18 +9,18 @@ package dev.sandboxer.provider.e2b;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.sandboxer.error.NotFoundException;
 import dev.sandboxer.error.ProviderException;
-import dev.sandboxer.http.LogCapture;
 import dev.sandboxer.model.FileInfo;
 import dev.sandboxer.spi.ProviderSandbox;
 import dev.sandboxer.spi.SandboxProvider;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -58,11 +58,6 @@ class E2bFilesTests {
 
 	private final ProviderSandbox sandbox = E2bStubs.attach(wm, this.provider, "0.5.8");
 
-	@BeforeAll
-	static void quiet() {
-		LogCapture.quietLibraries();
-	}
-
 	@AfterEach
 	void close() {
 		this.provider.close();
@@ -85,7 +80,7 @@ class E2bFilesTests {
 	@Test
 	void readFileStreamDeliversTheContentAsItArrives() throws Exception {
 		byte[] content = new byte[3 * 1024 * 1024 + 7];
-		new java.util.Random(7).nextBytes(content);
+		new Random(7).nextBytes(content);
 		wm.stubFor(get(urlPathEqualTo("/files")).willReturn(aResponse().withBody(content)));
 		try (InputStream in = await(this.sandbox.readFileStream("/big.bin"))) {
 			assertThat(in.readAllBytes()).isEqualTo(content);
@@ -139,7 +134,7 @@ class E2bFilesTests {
 		assertThat(E2bStubs.sentEnvelope(wm, "process.Process/Start"))
 			.isEqualTo("{\"process\":{\"cmd\":\"chmod\",\"args\":[\"--\",\"640\",\"/tmp/x.bin\"]},\"stdin\":false}");
 		wm.verify(postRequestedFor(urlPathEqualTo("/process.Process/Start")).withHeader("Authorization",
-				equalTo("Basic " + java.util.Base64.getEncoder().encodeToString("bob:".getBytes()))));
+				equalTo("Basic " + Base64.getEncoder().encodeToString("bob:".getBytes()))));
 	}
 
 	@Test
@@ -155,7 +150,7 @@ class E2bFilesTests {
 	@Test
 	void writeFileStreamUploadsFromTheStreamAndClosesIt() {
 		byte[] content = new byte[2 * 1024 * 1024 + 13];
-		new java.util.Random(3).nextBytes(content);
+		new Random(3).nextBytes(content);
 		AtomicBoolean closed = new AtomicBoolean();
 		InputStream in = new ByteArrayInputStream(content) {
 			@Override

@@ -14,6 +14,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.sandboxer.config.ProviderConfig;
 import dev.sandboxer.config.RetrySettings;
 import dev.sandboxer.http.Envelopes;
+import dev.sandboxer.http.LogCapture;
 import dev.sandboxer.spi.ProviderSandbox;
 import dev.sandboxer.spi.SandboxProvider;
 
@@ -44,8 +45,12 @@ final class E2bStubs {
 	private E2bStubs() {
 	}
 
-	/** A provider whose control plane and envd are both the WireMock server, with no environment variables. */
+	/**
+	 * A provider whose control plane and envd are both the WireMock server, with no environment variables. Also
+	 * quiets the test server's own logging.
+	 */
 	static SandboxProvider provider(WireMockExtension wm) {
+		LogCapture.quietLibraries();
 		return new E2bProviderFactory().create(config(wm).build());
 	}
 
