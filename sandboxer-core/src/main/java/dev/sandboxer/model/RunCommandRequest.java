@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A command to run to its end.
  *
- * @param command a shell command line, run with {@code sh -c}
+ * @param command a shell command line, run by the sandbox's shell: {@code sh -c} locally, {@code bash -l -c} on E2B
+ * as its official SDK runs it
  * @param cwd the working directory; the sandbox's default when {@code null}
  * @param env environment variables added for this command only
  * @param timeout how long it may run; at the timeout it is killed and the result says {@code timedOut}. A timeout

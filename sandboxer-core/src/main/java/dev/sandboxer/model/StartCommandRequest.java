@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A command to start in the background.
  *
- * @param command a shell command line, run with {@code sh -c}
+ * @param command a shell command line, run by the sandbox's shell: {@code sh -c} locally, {@code bash -l -c} on E2B
+ * as its official SDK runs it
  * @param cwd the working directory; the sandbox's default when {@code null}
  * @param env environment variables added for this command only
  * @param user the user to run as; the sandbox's default when {@code null}
