@@ -47,9 +47,15 @@ final class ContainerExec {
 
 	private static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
 
+	private static final int SETTLE_LOOKS = 5;
+
+	private static final long SETTLE_MS = 200;
+
 	/**
-	 * Kills, as root, the processes whose environment holds the marker given as $1, in a few rounds so that a child
-	 * forked during a round is caught by the next. BusyBox grep stops a line at its first NUL, hence tr first.
+	 * Kills, as root, the processes whose environment holds the marker given as $1. Each is stopped the moment it is
+	 * found and all are killed at the end of a round, so that none runs on while the others die (the glob orders
+	 * pids as text, so a parent may come after its children). A child forked before its parent was stopped is
+	 * caught by the next round. BusyBox grep stops a line at its first NUL, hence tr first.
 	 */
 	private static final String KILL_MARKED = """
 			self=$$
@@ -59,10 +65,11 @@ final class ContainerExec {
 			    p=${f#/proc/}; p=${p%/environ}
 			    [ "$p" = "$self" ] && continue
 			    if tr '\\0' '\\n' 2>/dev/null <"$f" | grep -q -x -F "$1"; then
-			      kill -9 "$p" 2>/dev/null && found=1
+			      kill -STOP "$p" 2>/dev/null && found="$found $p"
 			    fi
 			  done
 			  [ -n "$found" ] || break
+			  kill -9 $found 2>/dev/null
 			done
 			""";
 
@@ -140,14 +147,19 @@ final class ContainerExec {
 	/**
 	 * After a process died of a signal: was it the whole sandbox that went? Killing a container kills its
 	 * processes with SIGKILL, and their exit codes are still there to read for a moment; that is no result to hand
-	 * out (the reference SDKs' D-L9).
+	 * out (the reference SDKs' D-L9). The Engine marks the container stopped a little after its processes died, so
+	 * it is asked a few times over {@value #SETTLE_MS} ms; only deaths by signal pay this.
 	 */
-	private static void requireRunning(DockerClient client, String containerId) {
-		InspectContainerResponse container = client.inspectContainerCmd(containerId).exec();
-		InspectContainerResponse.ContainerState state = container.getState();
-		if (state == null || !Boolean.TRUE.equals(state.getRunning())) {
-			throw new NotFoundException(EngineErrors.PROVIDER, capitalized(subject(containerId))
-					+ " was killed or reached its timeout while the command ran");
+	private static void requireRunning(DockerClient client, String containerId) throws InterruptedException {
+		for (int look = 0; look < SETTLE_LOOKS; look++) {
+			if (look > 0) {
+				Thread.sleep(SETTLE_MS / (SETTLE_LOOKS - 1));
+			}
+			InspectContainerResponse.ContainerState state = client.inspectContainerCmd(containerId).exec().getState();
+			if (state == null || !Boolean.TRUE.equals(state.getRunning())) {
+				throw new NotFoundException(EngineErrors.PROVIDER, capitalized(subject(containerId))
+						+ " was killed or reached its timeout while the command ran");
+			}
 		}
 	}
 
