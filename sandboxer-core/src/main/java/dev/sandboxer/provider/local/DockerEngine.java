@@ -37,19 +37,19 @@ import org.jspecify.annotations.Nullable;
  * <b>Threads.</b> docker-java blocks, so every call runs on this engine's executor (named daemon threads, so a
  * forgotten client never keeps a JVM alive) and completes a future from there. Timers (command timeouts, polling for
  * background commands) run on one scheduler thread and only hand work to the executor.
+ * <p>
+ * <b>Laziness.</b> docker-java's configuration and transport take more than a second to set up (its TLS support
+ * loads Bouncy Castle), so they are made on the first call, on an engine thread, and never on the path that starts
+ * an application.
  */
 final class DockerEngine implements AutoCloseable {
 
 	/** The newest API version whose models docker-java 3.7.1 knows. */
 	private static final RemoteApiVersion NEWEST_KNOWN = RemoteApiVersion.VERSION_1_44;
 
-	private final DefaultDockerClientConfig.Builder configBuilder;
+	private final LocalSettings settings;
 
-	private final @Nullable String configuredApiVersion;
-
-	private final String dockerHost;
-
-	private final DockerHttpClient http;
+	private volatile @Nullable Transport transport;
 
 	private final ExecutorService executor;
 
@@ -60,22 +60,12 @@ final class DockerEngine implements AutoCloseable {
 	private volatile @Nullable Negotiated negotiated;
 
 	DockerEngine(LocalSettings settings) {
-		this.configBuilder = DefaultDockerClientConfig.createDefaultConfigBuilder();
-		if (settings.dockerHost() != null) {
-			this.configBuilder.withDockerHost(settings.dockerHost());
-		}
-		this.configuredApiVersion = settings.apiVersion();
-		DockerClientConfig unversioned = this.configBuilder.build();
-		this.dockerHost = unversioned.getDockerHost().toString();
-		this.http = new ZerodepDockerHttpClient.Builder().dockerHost(unversioned.getDockerHost())
-			.sslConfig(unversioned.getSSLConfig())
-			.connectionTimeout(settings.connectTimeout())
-			.build();
+		this.settings = settings;
 		this.executor = Executors.newCachedThreadPool(daemonThreads("sandboxer-local-"));
 		ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, daemonThreads("sandboxer-local-timer-"));
 		timers.setRemoveOnCancelPolicy(true);
 		this.scheduler = timers;
-		this.errors = new EngineErrors(this.dockerHost);
+		this.errors = new EngineErrors(this::dockerHost);
 	}
 
 	/** Runs a blocking docker-java call on the engine's threads; failures arrive typed. */
@@ -99,7 +89,7 @@ final class DockerEngine implements AutoCloseable {
 	/** Sends a request docker-java has no command for (a HEAD, a hijacked exec), on the negotiated API version. */
 	DockerHttpClient.Response send(DockerHttpClient.Request.Builder request, String path) {
 		Negotiated current = (this.negotiated != null) ? this.negotiated : negotiate();
-		return this.http.execute(request.path("/v" + current.apiVersion() + path).build());
+		return transport().http().execute(request.path("/v" + current.apiVersion() + path).build());
 	}
 
 	/** Fails with the typed error for an answer whose status is not 2xx; closes it then. */
@@ -125,8 +115,14 @@ final class DockerEngine implements AutoCloseable {
 		return this.scheduler;
 	}
 
+	/** The Engine's address: as resolved once connected, else as configured. Never connects. */
 	String dockerHost() {
-		return this.dockerHost;
+		Transport current = this.transport;
+		if (current != null) {
+			return current.dockerHost();
+		}
+		return (this.settings.dockerHost() != null) ? this.settings.dockerHost()
+				: "the default Docker host (DOCKER_HOST, the Docker context, or unix:///var/run/docker.sock)";
 	}
 
 	/** Proves the Engine answers, and says which one it is. */
@@ -135,7 +131,7 @@ final class DockerEngine implements AutoCloseable {
 		client.pingCmd().exec();
 		Version version = client.versionCmd().exec();
 		Map<String, String> details = new LinkedHashMap<>();
-		details.put("dockerHost", this.dockerHost);
+		details.put("dockerHost", dockerHost());
 		details.put("engineVersion", String.valueOf(version.getVersion()));
 		details.put("engineApiVersion", String.valueOf(version.getApiVersion()));
 		details.put("apiVersion", apiVersion());
@@ -158,15 +154,27 @@ final class DockerEngine implements AutoCloseable {
 		if (current != null) {
 			return current;
 		}
-		String version = this.configuredApiVersion;
+		Transport connection = transport();
+		String version = this.settings.apiVersion();
 		if (version == null) {
 			// An unversioned client, only for this question: the Engine answers /version whatever it speaks.
-			Version answer = DockerClientImpl.getInstance(this.configBuilder.build(), this.http).versionCmd().exec();
+			Version answer = DockerClientImpl.getInstance(connection.configBuilder().build(), connection.http())
+				.versionCmd()
+				.exec();
 			version = choose(answer.getApiVersion(), answer.getMinAPIVersion());
 		}
-		DockerClientConfig config = this.configBuilder.withApiVersion(version).build();
-		current = new Negotiated(DockerClientImpl.getInstance(config, this.http), version);
+		DockerClientConfig config = connection.configBuilder().withApiVersion(version).build();
+		current = new Negotiated(DockerClientImpl.getInstance(config, connection.http()), version);
 		this.negotiated = current;
+		return current;
+	}
+
+	private synchronized Transport transport() {
+		Transport current = this.transport;
+		if (current == null) {
+			current = Transport.open(this.settings);
+			this.transport = current;
+		}
 		return current;
 	}
 
@@ -204,11 +212,12 @@ final class DockerEngine implements AutoCloseable {
 		}
 		try {
 			Negotiated current = this.negotiated;
+			Transport connection = this.transport;
 			if (current != null) {
 				current.client().close();
 			}
-			else {
-				this.http.close();
+			else if (connection != null) {
+				connection.http().close();
 			}
 		}
 		catch (IOException ex) {
@@ -234,6 +243,25 @@ final class DockerEngine implements AutoCloseable {
 	}
 
 	private record Negotiated(DockerClient client, String apiVersion) {
+
+	}
+
+	/** docker-java's view of where the Engine is, and the connection pool to it. */
+	private record Transport(DefaultDockerClientConfig.Builder configBuilder, String dockerHost,
+			DockerHttpClient http) {
+
+		static Transport open(LocalSettings settings) {
+			DefaultDockerClientConfig.Builder builder = DefaultDockerClientConfig.createDefaultConfigBuilder();
+			if (settings.dockerHost() != null) {
+				builder.withDockerHost(settings.dockerHost());
+			}
+			DockerClientConfig unversioned = builder.build();
+			DockerHttpClient http = new ZerodepDockerHttpClient.Builder().dockerHost(unversioned.getDockerHost())
+				.sslConfig(unversioned.getSSLConfig())
+				.connectionTimeout(settings.connectTimeout())
+				.build();
+			return new Transport(builder, unversioned.getDockerHost().toString(), http);
+		}
 
 	}
 

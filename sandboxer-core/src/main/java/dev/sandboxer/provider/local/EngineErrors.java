@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,9 +32,10 @@ final class EngineErrors {
 
 	private static final int MAX_MESSAGE = 500;
 
-	private final String dockerHost;
+	private final Supplier<String> dockerHost;
 
-	EngineErrors(String dockerHost) {
+	/** @param dockerHost the Engine's address for messages; asked only when a connection fails */
+	EngineErrors(Supplier<String> dockerHost) {
 		this.dockerHost = dockerHost;
 	}
 
@@ -56,7 +58,7 @@ final class EngineErrors {
 		}
 		IOException io = ioCause(error);
 		if (io != null) {
-			return new ProviderConnectionException(PROVIDER, "Cannot reach the Docker Engine at " + this.dockerHost
+			return new ProviderConnectionException(PROVIDER, "Cannot reach the Docker Engine at " + this.dockerHost.get()
 					+ " (" + io + "). Is it running? Set 'docker-host' or DOCKER_HOST to its address.", error);
 		}
 		if (error instanceof DockerClientException) {
