@@ -115,8 +115,11 @@ final class InMemoryProvider implements SandboxProvider {
 
 		private final String id;
 
+		private final SandboxInfo initialInfo;
+
 		Handle(String id) {
 			this.id = id;
+			this.initialInfo = InMemoryProvider.this.info(id);
 		}
 
 		private Map<String, byte[]> files() {
@@ -130,7 +133,7 @@ final class InMemoryProvider implements SandboxProvider {
 
 		@Override
 		public SandboxInfo initialInfo() {
-			return InMemoryProvider.this.info(this.id);
+			return this.initialInfo;
 		}
 
 		@Override

@@ -75,8 +75,9 @@ class LocalLifecycleTests {
 			assertThat(container.getHostConfig().getMemory()).isEqualTo(128L * 1024 * 1024);
 			assertThat(container.getHostConfig().getAutoRemove()).isTrue();
 			assertThat(container.getHostConfig().getInit()).isTrue();
-			assertThat(container.getConfig().getEntrypoint()).containsExactly("sleep");
-			assertThat(container.getConfig().getCmd()).containsExactly("600");
+			assertThat(container.getConfig().getEntrypoint()).containsExactlyElementsOf(LifetimeKeeper.ENTRYPOINT);
+			assertThat(container.getConfig().getCmd()).containsExactly("600", "/run/sandboxer/deadline");
+			assertThat(labels).containsEntry("sandboxer.deadline-file", "/run/sandboxer/deadline");
 			SandboxInfo info = sandbox.info();
 			assertThat(info.metadata()).containsEntry("odd key/with space", "ü value").containsEntry("team", "agents");
 			assertThat(info.template()).isEqualTo(LocalTestSandboxes.BUSYBOX);
