@@ -25,9 +25,10 @@ import org.jspecify.annotations.Nullable;
  * <b>Moving the deadline</b> writes the file through the archive endpoint (no process is started), then has the
  * Engine send {@value #WAKE_SIGNAL} to the container; Docker's init passes it to the keeper, which stops its sleep
  * and reads the file again. The change is in force once the call returns, with no polling by anyone. The signal
- * only wakes: a lost one leaves the new deadline to be read at the old one, which still ends a shortened sandbox
- * then, and lets a lengthened one live on. Races are covered: a signal before the sleep starts skips the wait, one
- * during it interrupts the wait, and a line without its newline (a write in progress) is ignored.
+ * only wakes the keeper; the file is what counts. Were a wake-up lost (the signal call failing after the write), the
+ * keeper would still read the file at the old deadline: a later deadline then holds, and a sooner one ends the
+ * sandbox at the old deadline instead. A signal before the sleep starts skips the wait, one during it interrupts the
+ * wait, and a line without its newline (a write in progress) is ignored.
  * <p>
  * <b>Paused sandboxes.</b> Docker unpauses a container to signal it when the signal is the container's stop signal
  * or none is configured (observed on Engine 20.10), so containers are made with {@value #STOP_SIGNAL} as their stop

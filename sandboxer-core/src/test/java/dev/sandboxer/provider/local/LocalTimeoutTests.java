@@ -1,7 +1,5 @@
 package dev.sandboxer.provider.local;
 
-import java.io.IOException;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -10,9 +8,7 @@ import java.util.Map;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.core.DefaultDockerClientConfig;
-import com.github.dockerjava.core.DockerClientImpl;
-import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import com.github.dockerjava.api.model.HostConfig;
 import dev.sandboxer.Sandbox;
 import dev.sandboxer.Sandboxer;
 import dev.sandboxer.error.NotFoundException;
@@ -20,9 +16,9 @@ import dev.sandboxer.error.NotSupportedException;
 import dev.sandboxer.model.ListSandboxesFilter;
 import dev.sandboxer.model.SandboxInfo;
 import dev.sandboxer.model.SandboxStatus;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -38,18 +34,10 @@ class LocalTimeoutTests {
 
 	private static final Duration GONE_WITHIN = Duration.ofSeconds(30);
 
-	private final LocalTestSandboxes sandboxes = new LocalTestSandboxes();
+	@RegisterExtension
+	final LocalTestSandboxes sandboxes = new LocalTestSandboxes();
 
-	/** docker-java itself, to see containers from outside and to make one as an older Sandboxer did. */
-	private final DockerClient docker = DockerClientImpl.getInstance(
-			DefaultDockerClientConfig.createDefaultConfigBuilder().withApiVersion("1.41").build(),
-			new ZerodepDockerHttpClient.Builder().dockerHost(URI.create("unix:///var/run/docker.sock")).build());
-
-	@AfterAll
-	void cleanUp() throws IOException {
-		this.sandboxes.close();
-		this.docker.close();
-	}
+	private final DockerClient docker = this.sandboxes.docker();
 
 	@OnBothImages
 	void shorteningALongTimeoutEndsTheSandboxWithoutThisClient(String image) {
@@ -140,7 +128,7 @@ class LocalTimeoutTests {
 			.withCmd("300")
 			.withLabels(Map.of(SandboxLabels.MANAGED, "true", SandboxLabels.PROVIDER, "local",
 					SandboxLabels.META_PREFIX + LocalTestSandboxes.OWNER_KEY, this.sandboxes.ownerLabel().getValue()))
-			.withHostConfig(com.github.dockerjava.api.model.HostConfig.newHostConfig().withInit(true).withAutoRemove(true))
+			.withHostConfig(HostConfig.newHostConfig().withInit(true).withAutoRemove(true))
 			.exec()
 			.getId();
 		this.docker.startContainerCmd(old).exec();
@@ -167,7 +155,7 @@ class LocalTimeoutTests {
 	}
 
 	private boolean exists(String id) {
-		return !this.docker.listContainersCmd().withShowAll(true).withIdFilter(List.of(id)).exec().isEmpty();
+		return this.sandboxes.containerExists(id);
 	}
 
 }
