@@ -8,8 +8,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The control plane's JSON, as {@code spec/openapi.yml} names it (schemas {@code NewSandbox}, {@code Sandbox},
  * {@code SandboxDetail}, {@code ListedSandbox}, {@code ConnectSandbox}, {@code SandboxPauseRequest},
- * {@code SandboxTimeoutRequest}). Absent optional
- * fields are {@code null} and left out of requests.
+ * {@code SandboxTimeoutRequest}). Absent optional fields are {@code null} and left out of requests.
  */
 final class ControlPlaneJson {
 

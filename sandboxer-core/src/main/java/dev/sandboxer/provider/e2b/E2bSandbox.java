@@ -35,8 +35,10 @@ import org.springframework.core.io.buffer.DefaultDataBufferFactory;
  * {@code resume} uses {@code POST /sandboxes/{id}/connect} (the spec's replacement for the deprecated
  * {@code /resume}) with the sandbox's lifetime, which only ever extends it. That lifetime is the one it was created
  * with (300 s for an attached sandbox, as the official SDK's connect assumes) until {@code setTimeout}
- * ({@code POST /sandboxes/{id}/timeout}) gives it another: the latest one the user chose is what a resume grants. A {@code mode} on a write is applied
- * with {@code chmod} run directly (no shell) after the upload, because {@code /files} has no mode parameter.
+ * ({@code POST /sandboxes/{id}/timeout}) gives it another: the latest one the user chose is what a resume grants.
+ * <p>
+ * A {@code mode} on a write is applied with {@code chmod} run directly (no shell) after the upload, because
+ * {@code /files} has no mode parameter.
  */
 final class E2bSandbox implements ProviderSandbox {
 
