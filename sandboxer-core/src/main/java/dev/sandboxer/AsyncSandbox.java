@@ -1,6 +1,7 @@
 package dev.sandboxer;
 
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -37,6 +38,9 @@ public interface AsyncSandbox extends AutoCloseable {
 	CompletableFuture<Void> resume();
 
 	CompletableFuture<Void> kill();
+
+	/** See {@link Sandbox#setTimeout(Duration)}. */
+	CompletableFuture<Void> setTimeout(Duration timeout);
 
 	CompletableFuture<String> portUrl(int port);
 

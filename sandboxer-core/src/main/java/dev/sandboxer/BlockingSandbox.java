@@ -1,6 +1,7 @@
 package dev.sandboxer;
 
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.List;
 
 import dev.sandboxer.model.CommandHandle;
@@ -62,6 +63,11 @@ final class BlockingSandbox implements Sandbox {
 	@Override
 	public void kill() {
 		Await.result(this.async.kill());
+	}
+
+	@Override
+	public void setTimeout(Duration timeout) {
+		Await.result(this.async.setTimeout(timeout));
 	}
 
 	@Override

@@ -1,6 +1,7 @@
 package dev.sandboxer;
 
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -93,6 +94,12 @@ final class DefaultAsyncSandbox implements AsyncSandbox {
 		if (error == null || error instanceof NotFoundException) {
 			release();
 		}
+	}
+
+	@Override
+	public CompletableFuture<Void> setTimeout(Duration timeout) {
+		Ids.requireTimeout(timeout);
+		return observe(SandboxerOperation.SET_TIMEOUT, () -> this.delegate.setTimeout(timeout));
 	}
 
 	@Override

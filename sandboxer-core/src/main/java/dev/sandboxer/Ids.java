@@ -1,5 +1,7 @@
 package dev.sandboxer;
 
+import java.time.Duration;
+
 /** The argument checks every face makes before a call leaves the JVM. */
 final class Ids {
 
@@ -31,6 +33,12 @@ final class Ids {
 	static void requirePort(int port) {
 		if (port < 1 || port > 65535) {
 			throw new IllegalArgumentException("A port is between 1 and 65535, got " + port);
+		}
+	}
+
+	static void requireTimeout(Duration timeout) {
+		if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+			throw new IllegalArgumentException("A sandbox timeout is positive, got " + timeout);
 		}
 	}
 

@@ -1,6 +1,7 @@
 package dev.sandboxer;
 
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.List;
 
 import dev.sandboxer.model.CommandHandle;
@@ -48,6 +49,17 @@ public interface Sandbox extends AutoCloseable {
 
 	/** Kills and removes the sandbox; whoever created it. */
 	void kill();
+
+	/**
+	 * Sets how long the sandbox may live from now, replacing the lifetime it was created with or last given: the
+	 * provider ends it at that moment by itself, even if this JVM is gone. It shortens as well as lengthens, and
+	 * gives a sandbox created without a timeout one.
+	 * <p>
+	 * Afterwards {@link #info()} reports the new deadline as {@link SandboxInfo#expiresAt()};
+	 * {@link #initialInfo()} keeps what was known when this handle was made.
+	 * @param timeout positive; providers count in whole seconds, rounding up
+	 */
+	void setTimeout(Duration timeout);
 
 	/** A URL that reaches a port of the sandbox from here. */
 	String portUrl(int port);

@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +40,9 @@ final class InMemoryProvider implements SandboxProvider {
 	final Map<String, Map<String, byte[]>> alive = new ConcurrentHashMap<>();
 
 	final AtomicInteger kills = new AtomicInteger();
+
+	/** The deadline each sandbox was last given with setTimeout; none has one before. */
+	final Map<String, Instant> deadlines = new ConcurrentHashMap<>();
 
 	volatile boolean closed;
 
@@ -89,7 +93,8 @@ final class InMemoryProvider implements SandboxProvider {
 	}
 
 	private SandboxInfo info(String id) {
-		return new SandboxInfo(id, name(), "memory", SandboxStatus.RUNNING, Instant.EPOCH, null, Map.of(), null, null);
+		return new SandboxInfo(id, name(), "memory", SandboxStatus.RUNNING, Instant.EPOCH, this.deadlines.get(id),
+				Map.of(), null, null);
 	}
 
 	private <T> CompletableFuture<T> call(String sandboxId, Supplier<T> action) {
@@ -110,8 +115,11 @@ final class InMemoryProvider implements SandboxProvider {
 
 		private final String id;
 
+		private final SandboxInfo initialInfo;
+
 		Handle(String id) {
 			this.id = id;
+			this.initialInfo = InMemoryProvider.this.info(id);
 		}
 
 		private Map<String, byte[]> files() {
@@ -125,7 +133,7 @@ final class InMemoryProvider implements SandboxProvider {
 
 		@Override
 		public SandboxInfo initialInfo() {
-			return InMemoryProvider.this.info(this.id);
+			return this.initialInfo;
 		}
 
 		@Override
@@ -146,6 +154,14 @@ final class InMemoryProvider implements SandboxProvider {
 		@Override
 		public CompletableFuture<Void> kill() {
 			return killSandbox(this.id);
+		}
+
+		@Override
+		public CompletableFuture<Void> setTimeout(Duration timeout) {
+			return call(this.id, () -> {
+				InMemoryProvider.this.deadlines.put(this.id, Instant.now().plus(timeout));
+				return null;
+			});
 		}
 
 		@Override

@@ -1,5 +1,7 @@
 package dev.sandboxer;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 
 import dev.sandboxer.error.NotFoundException;
@@ -125,6 +127,24 @@ class SandboxerLifecycleTests {
 		assertThatIllegalArgumentException().isThrownBy(() -> sandbox.portUrl(70000));
 		assertThatIllegalArgumentException().isThrownBy(() -> sandbox.writeFile("/x", new byte[0], 010000, null));
 		assertThatIllegalArgumentException().isThrownBy(() -> this.sandboxer.attachSandbox(" "));
+		assertThatIllegalArgumentException().isThrownBy(() -> sandbox.setTimeout(Duration.ZERO))
+			.withMessageContaining("positive");
+		assertThatIllegalArgumentException().isThrownBy(() -> sandbox.setTimeout(Duration.ofSeconds(-1)));
+		assertThatIllegalArgumentException().isThrownBy(() -> sandbox.async().setTimeout(null));
+		assertThat(this.provider.deadlines).isEmpty();
+	}
+
+	@Test
+	void aNewTimeoutReachesTheProviderAndShowsInInfo() {
+		Sandbox sandbox = this.sandboxer.createSandbox();
+		assertThat(sandbox.info().expiresAt()).isNull();
+		Instant before = Instant.now();
+		sandbox.setTimeout(Duration.ofMinutes(5));
+		assertThat(sandbox.info().expiresAt()).isBetween(before.plus(Duration.ofMinutes(5)),
+				Instant.now().plus(Duration.ofMinutes(5)));
+		assertThat(sandbox.initialInfo().expiresAt()).isNull();
+		sandbox.kill();
+		assertThatExceptionOfType(NotFoundException.class).isThrownBy(() -> sandbox.setTimeout(Duration.ofMinutes(1)));
 	}
 
 	@Test

@@ -1,5 +1,7 @@
 package dev.sandboxer;
 
+import java.time.Duration;
+
 import dev.sandboxer.error.NotFoundException;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import org.junit.jupiter.api.Test;
@@ -32,6 +34,17 @@ class SandboxerObservationTests {
 			.hasLowCardinalityKeyValue("outcome", "SUCCESS")
 			.hasHighCardinalityKeyValue("sandbox.id", sandbox.id());
 		assertThat(this.registry).hasNumberOfObservationsWithNameEqualTo("sandboxer.operation", 2);
+	}
+
+	@Test
+	void aTimeoutChangeIsObservedAsSetTimeout() {
+		Sandbox sandbox = this.sandboxer.createSandbox();
+		sandbox.setTimeout(Duration.ofMinutes(1));
+		assertThat(this.registry).hasAnObservation((observation) -> observation
+			.hasContextualNameEqualTo("set_timeout mem-eu")
+			.hasLowCardinalityKeyValue("operation", "set_timeout")
+			.hasLowCardinalityKeyValue("outcome", "SUCCESS")
+			.hasHighCardinalityKeyValue("sandbox.id", sandbox.id()));
 	}
 
 	@Test

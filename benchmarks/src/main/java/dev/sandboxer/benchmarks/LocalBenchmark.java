@@ -238,7 +238,7 @@ public final class LocalBenchmark {
 	}
 
 	/** How many processes the Engine started in a container between two instants, from its event log. */
-	private static long execsBetween(DockerClient docker, String containerId, Instant from, Instant to)
+	static long execsBetween(DockerClient docker, String containerId, Instant from, Instant to)
 			throws InterruptedException {
 		List<Event> events = new ArrayList<>();
 		docker.eventsCmd()
@@ -266,7 +266,7 @@ public final class LocalBenchmark {
 		return String.format(Locale.ROOT, "%d.%09d", instant.getEpochSecond(), instant.getNano());
 	}
 
-	private static DockerClient bareClient(String apiVersion) {
+	static DockerClient bareClient(String apiVersion) {
 		DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
 			.withApiVersion(apiVersion)
 			.build();
@@ -274,7 +274,7 @@ public final class LocalBenchmark {
 				new ZerodepDockerHttpClient.Builder().dockerHost(config.getDockerHost()).build());
 	}
 
-	private static void check(boolean condition, String what) {
+	static void check(boolean condition, String what) {
 		if (!condition) {
 			throw new IllegalStateException("Benchmark saw a wrong result: " + what);
 		}

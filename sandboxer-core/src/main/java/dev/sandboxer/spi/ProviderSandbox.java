@@ -1,6 +1,7 @@
 package dev.sandboxer.spi;
 
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -35,6 +36,13 @@ public interface ProviderSandbox {
 	CompletableFuture<Void> resume();
 
 	CompletableFuture<Void> kill();
+
+	/**
+	 * Makes the sandbox end {@code timeout} from now, replacing its current deadline (or giving it one). The
+	 * provider, not this JVM, must end it then; {@link #info()} reports the new deadline afterwards. The timeout
+	 * is positive (the client faces check it).
+	 */
+	CompletableFuture<Void> setTimeout(Duration timeout);
 
 	CompletableFuture<String> portUrl(int port);
 

@@ -1,6 +1,7 @@
 package dev.sandboxer.autoconfigure;
 
 import java.io.InputStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -177,6 +178,11 @@ public final class FakeProviderFactory implements ProviderFactory {
 
 		@Override
 		public CompletableFuture<Void> resume() {
+			return unsupported();
+		}
+
+		@Override
+		public CompletableFuture<Void> setTimeout(Duration timeout) {
 			return unsupported();
 		}
 

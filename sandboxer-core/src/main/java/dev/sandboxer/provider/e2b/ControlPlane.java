@@ -25,6 +25,7 @@ import dev.sandboxer.provider.e2b.ControlPlaneJson.ListedSandbox;
 import dev.sandboxer.provider.e2b.ControlPlaneJson.NewSandbox;
 import dev.sandboxer.provider.e2b.ControlPlaneJson.PauseRequest;
 import dev.sandboxer.provider.e2b.ControlPlaneJson.SandboxDetail;
+import dev.sandboxer.provider.e2b.ControlPlaneJson.TimeoutRequest;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -32,9 +33,9 @@ import org.springframework.web.util.UriComponentsBuilder;
 import org.springframework.web.util.UriUtils;
 
 /**
- * E2B's control plane ({@code spec/openapi.yml}), authenticated with {@code X-API-Key}. Reads, kills and
- * connect are repeated on transient failures; create and pause never are (a second pause answers 409, a second
- * create makes a second sandbox).
+ * E2B's control plane ({@code spec/openapi.yml}), authenticated with {@code X-API-Key}. Reads, kills, connect
+ * and timeout changes are repeated on transient failures; create and pause never are (a second pause answers 409, a
+ * second create makes a second sandbox).
  */
 final class ControlPlane {
 
@@ -87,6 +88,17 @@ final class ControlPlane {
 		return call(this.http.post(uri("/sandboxes/{id}/connect", sandboxId)), "resume").safeToRepeat()
 			.jsonBody(new ConnectSandbox(seconds(lifetime)))
 			.json(CreatedSandbox.class);
+	}
+
+	/**
+	 * Makes the sandbox expire {@code lifetime} from now, shortening or extending it. Safe to repeat: the spec says
+	 * each call overwrites the deadline, counting from its own arrival, so a repeat after a lost answer sets the same
+	 * lifetime again, at most the retry wait later.
+	 */
+	Mono<Void> setTimeout(String sandboxId, Duration lifetime) {
+		return call(this.http.post(uri("/sandboxes/{id}/timeout", sandboxId)), "setTimeout").safeToRepeat()
+			.jsonBody(new TimeoutRequest(seconds(lifetime)))
+			.discard();
 	}
 
 	/** Every sandbox passing the filter, page after page until the limit is met or the pages run out. */

@@ -7,8 +7,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The control plane's JSON, as {@code spec/openapi.yml} names it (schemas {@code NewSandbox}, {@code Sandbox},
- * {@code SandboxDetail}, {@code ListedSandbox}, {@code ConnectSandbox}, {@code SandboxPauseRequest}). Absent optional
- * fields are {@code null} and left out of requests.
+ * {@code SandboxDetail}, {@code ListedSandbox}, {@code ConnectSandbox}, {@code SandboxPauseRequest},
+ * {@code SandboxTimeoutRequest}). Absent optional fields are {@code null} and left out of requests.
  */
 final class ControlPlaneJson {
 
@@ -49,6 +49,10 @@ final class ControlPlaneJson {
 
 	/** {@code ConnectSandbox}: resumes a paused sandbox; {@code timeout} only ever extends its lifetime. */
 	record ConnectSandbox(int timeout) {
+	}
+
+	/** {@code SandboxTimeoutRequest}: the sandbox expires {@code timeout} seconds after the request arrives. */
+	record TimeoutRequest(int timeout) {
 	}
 
 	/** {@code SandboxPauseRequest}: {@code memory} keeps the memory snapshot (the API's default). */

@@ -33,8 +33,12 @@ import org.springframework.core.io.buffer.DefaultDataBufferFactory;
  * One E2B sandbox: lifecycle through the control plane, commands, files and terminals through its envd.
  * <p>
  * {@code resume} uses {@code POST /sandboxes/{id}/connect} (the spec's replacement for the deprecated
- * {@code /resume}) with the sandbox's lifetime, which only ever extends it. A {@code mode} on a write is applied
- * with {@code chmod} run directly (no shell) after the upload, because {@code /files} has no mode parameter.
+ * {@code /resume}) with the sandbox's lifetime, which only ever extends it. That lifetime is the one it was created
+ * with (300 s for an attached sandbox, as the official SDK's connect assumes) until {@code setTimeout}
+ * ({@code POST /sandboxes/{id}/timeout}) gives it another: the latest one the user chose is what a resume grants.
+ * <p>
+ * A {@code mode} on a write is applied with {@code chmod} run directly (no shell) after the upload, because
+ * {@code /files} has no mode parameter.
  */
 final class E2bSandbox implements ProviderSandbox {
 
@@ -50,7 +54,8 @@ final class E2bSandbox implements ProviderSandbox {
 
 	private final EnvdFiles files;
 
-	private final Duration lifetime;
+	/** What a resume grants: set at create or attach, replaced by each successful setTimeout. */
+	private volatile Duration lifetime;
 
 	E2bSandbox(SandboxInfo initialInfo, ControlPlane controlPlane, Envd envd, Duration defaultTimeout,
 			Duration lifetime, Disposable.Composite openStreams) {
@@ -90,6 +95,12 @@ final class E2bSandbox implements ProviderSandbox {
 	@Override
 	public CompletableFuture<Void> kill() {
 		return this.controlPlane.kill(id()).doOnSuccess((ignored) -> this.processes.close()).toFuture();
+	}
+
+	/** {@code info()} then reads the new deadline from the control plane's {@code endAt}. */
+	@Override
+	public CompletableFuture<Void> setTimeout(Duration timeout) {
+		return this.controlPlane.setTimeout(id(), timeout).doOnSuccess((ignored) -> this.lifetime = timeout).toFuture();
 	}
 
 	@Override

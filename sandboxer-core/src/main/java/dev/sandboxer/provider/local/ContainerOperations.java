@@ -10,16 +10,18 @@ package dev.sandboxer.provider.local;
  * @param users user and group resolution
  * @param processes process listing and killing
  * @param background background commands
+ * @param lifetime the sandbox's deadline
  */
 record ContainerOperations(DockerEngine engine, LocalSettings settings, ContainerExec exec, ContainerFiles files,
-		ContainerUsers users, ContainerProcesses processes, BackgroundCommands background) {
+		ContainerUsers users, ContainerProcesses processes, BackgroundCommands background, LifetimeKeeper lifetime) {
 
 	static ContainerOperations of(DockerEngine engine, LocalSettings settings) {
 		ContainerExec exec = new ContainerExec(engine);
 		ContainerFiles files = new ContainerFiles(engine);
 		ContainerUsers users = new ContainerUsers(files);
 		return new ContainerOperations(engine, settings, exec, files, users,
-				new ContainerProcesses(engine, exec, users), new BackgroundCommands(engine, exec, files));
+				new ContainerProcesses(engine, exec, users), new BackgroundCommands(engine, exec, files),
+				new LifetimeKeeper(files));
 	}
 
 }

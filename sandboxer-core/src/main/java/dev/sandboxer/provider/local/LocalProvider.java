@@ -1,6 +1,5 @@
 package dev.sandboxer.provider.local;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,11 +30,13 @@ import org.jspecify.annotations.Nullable;
 /**
  * Sandboxes as Docker containers on the Engine named by {@code docker-host} or {@code DOCKER_HOST}.
  * <p>
- * <b>Lifetime.</b> A sandbox's container runs {@code sleep <timeout in seconds>} under Docker's init, with
- * auto-remove: when the time is up the main process ends and the Engine itself removes the container, whether or
- * not this JVM is still alive. Without a timeout it runs {@code sleep infinity} until it is killed. A paused
- * container cannot exit, so a sandbox paused past its deadline stays until it is resumed (it then ends at once) or
- * killed: its clock keeps running while it is paused, but removal waits for the resume.
+ * <b>Lifetime.</b> A sandbox's container runs a {@link LifetimeKeeper} under Docker's init, with auto-remove: when
+ * the time is up the keeper ends and the Engine itself removes the container, whether or not this JVM is still
+ * alive. Without a timeout the keeper sleeps until it is killed or given a deadline. {@code setTimeout} moves the
+ * deadline inside the container, shorter or longer, and names the container after it so that {@code info} and
+ * {@code list} report it ({@link DeadlineName}). A paused container cannot exit, so a sandbox paused past its
+ * deadline stays until it is resumed (it then ends at once) or killed: its clock keeps running while it is paused,
+ * but removal waits for the resume. The same holds for a deadline moved while it is paused.
  */
 final class LocalProvider implements SandboxProvider {
 
@@ -101,19 +102,11 @@ final class LocalProvider implements SandboxProvider {
 		return client.createContainerCmd(image)
 			.withLabels(SandboxLabels.forCreate(request, expiresAt))
 			.withEnv(ContainerExec.dockerEnvironment(request.envs()))
-			.withEntrypoint("sleep")
-			.withCmd(lifetime(request.timeout()))
+			.withEntrypoint(LifetimeKeeper.ENTRYPOINT)
+			.withCmd(LifetimeKeeper.command(request.timeout()))
+			.withStopSignal(LifetimeKeeper.STOP_SIGNAL)
 			.withExposedPorts(exposed)
 			.withHostConfig(host);
-	}
-
-	/** The argument of the container's {@code sleep}: whole seconds, rounded up, or forever. */
-	static String lifetime(@Nullable Duration timeout) {
-		if (timeout == null) {
-			return "infinity";
-		}
-		long millis = timeout.toMillis();
-		return Long.toString(Math.max(1, (millis + 999) / 1000));
 	}
 
 	/** Pulls an image that is not on the Engine yet; a failure says how to get it there. */

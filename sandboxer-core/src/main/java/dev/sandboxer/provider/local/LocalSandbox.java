@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -129,6 +130,16 @@ final class LocalSandbox implements ProviderSandbox {
 	public CompletableFuture<Void> kill() {
 		return this.engine.call(subject(), (client) -> {
 			LocalProvider.remove(client, this.id);
+			return null;
+		});
+	}
+
+	/** Counts from the request: the deadline is fixed before the Engine is asked anything. */
+	@Override
+	public CompletableFuture<Void> setTimeout(Duration timeout) {
+		Instant deadline = LifetimeKeeper.deadline(Instant.now(), timeout);
+		return this.engine.call(subject(), (client) -> {
+			this.operations.lifetime().moveDeadline(client, inspectOwn(client, this.id), deadline);
 			return null;
 		});
 	}

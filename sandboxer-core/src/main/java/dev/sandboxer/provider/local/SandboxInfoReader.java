@@ -28,7 +28,8 @@ final class SandboxInfoReader {
 		Long created = container.getCreated();
 		return new SandboxInfo(container.getId(), ProviderName.LOCAL, container.getImage(),
 				statusOf(container.getState()), (created != null) ? Instant.ofEpochSecond(created) : Instant.EPOCH,
-				SandboxLabels.expiresAt(labels), SandboxLabels.metadata(labels),
+				expiresAt(DeadlineName.read(container.getNames(), container.getId()), labels),
+				SandboxLabels.metadata(labels),
 				SandboxLabels.number(labels, SandboxLabels.CPUS), SandboxLabels.number(labels, SandboxLabels.MEMORY_MB));
 	}
 
@@ -41,9 +42,15 @@ final class SandboxInfoReader {
 			started = instant(container.getCreated());
 		}
 		return new SandboxInfo(container.getId(), ProviderName.LOCAL, image, statusOf(state),
-				(started != null) ? started : Instant.EPOCH, SandboxLabels.expiresAt(labels),
+				(started != null) ? started : Instant.EPOCH,
+				expiresAt(DeadlineName.read(container.getName(), container.getId()), labels),
 				SandboxLabels.metadata(labels), SandboxLabels.number(labels, SandboxLabels.CPUS),
 				SandboxLabels.number(labels, SandboxLabels.MEMORY_MB));
+	}
+
+	/** A deadline moved since creation, else the one the sandbox was created with. */
+	private static @Nullable Instant expiresAt(@Nullable Instant moved, @Nullable Map<String, String> labels) {
+		return (moved != null) ? moved : SandboxLabels.expiresAt(labels);
 	}
 
 	/**

@@ -31,6 +31,12 @@ final class SandboxLabels {
 
 	static final String MEMORY_MB = "sandboxer.memory-mb";
 
+	/**
+	 * Where the sandbox's {@link LifetimeKeeper} reads a moved deadline; its presence says the deadline can move
+	 * (sandboxes made before that have none).
+	 */
+	static final String DEADLINE_FILE = "sandboxer.deadline-file";
+
 	private SandboxLabels() {
 	}
 
@@ -43,6 +49,7 @@ final class SandboxLabels {
 		if (expiresAt != null) {
 			labels.put(EXPIRES_AT, expiresAt.toString());
 		}
+		labels.put(DEADLINE_FILE, LifetimeKeeper.DEADLINE_FILE);
 		if (request.cpus() != null) {
 			labels.put(CPUS, request.cpus().toString());
 		}
@@ -73,6 +80,10 @@ final class SandboxLabels {
 
 	static @Nullable Instant expiresAt(@Nullable Map<String, String> labels) {
 		return parsed(labels, EXPIRES_AT, Instant::parse);
+	}
+
+	static @Nullable String deadlineFile(@Nullable Map<String, String> labels) {
+		return (labels != null) ? labels.get(DEADLINE_FILE) : null;
 	}
 
 	static @Nullable Integer number(@Nullable Map<String, String> labels, String label) {

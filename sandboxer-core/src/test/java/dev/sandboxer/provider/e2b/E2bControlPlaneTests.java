@@ -4,7 +4,9 @@ package dev.sandboxer.provider.e2b;
 // POST /sandboxes (NewSandbox -> 201 Sandbox), GET /sandboxes/{sandboxID} (SandboxDetail),
 // GET /v2/sandboxes (ListedSandbox[], X-Next-Token, limit <= 100, metadata "k=v&k2=v2"),
 // DELETE /sandboxes/{sandboxID} (204), POST /sandboxes/{sandboxID}/pause (204, 409 when paused),
-// POST /sandboxes/{sandboxID}/connect (ConnectSandbox -> 200/201 Sandbox), Error {code, error_code, message}.
+// POST /sandboxes/{sandboxID}/connect (ConnectSandbox -> 200/201 Sandbox),
+// POST /sandboxes/{sandboxID}/timeout (SandboxTimeoutRequest {timeout: int32 seconds} -> 204, 404 when unknown),
+// Error {code, error_code, message}.
 
 import java.time.Duration;
 import java.time.Instant;
@@ -12,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.sandboxer.error.BadConfigException;
 import dev.sandboxer.error.NotFoundException;
 import dev.sandboxer.error.NotSupportedException;
@@ -219,6 +222,60 @@ class E2bControlPlaneTests {
 		wm.verify(postRequestedFor(urlPathEqualTo("/sandboxes/" + SANDBOX_ID + "/connect"))
 			.withHeader("X-API-Key", equalTo(API_KEY))
 			.withRequestBody(equalToJson("{\"timeout\":600}")));
+	}
+
+	@Test
+	void setTimeoutPostsWholeSecondsRoundedUpAndInfoReadsTheNewEnd() {
+		ProviderSandbox sandbox = E2bStubs.attach(wm, this.provider, "0.5.8");
+		wm.stubFor(post(urlPathEqualTo("/sandboxes/" + SANDBOX_ID + "/timeout")).willReturn(aResponse().withStatus(204)));
+		await(sandbox.setTimeout(Duration.ofMillis(90_001)));
+		wm.verify(1, postRequestedFor(urlPathEqualTo("/sandboxes/" + SANDBOX_ID + "/timeout"))
+			.withHeader("X-API-Key", equalTo(API_KEY))
+			.withHeader("Content-Type", equalTo("application/json"))
+			.withRequestBody(equalToJson("{\"timeout\":91}")));
+		wm.stubFor(get(urlPathEqualTo("/sandboxes/" + SANDBOX_ID))
+			.willReturn(okJson(E2bStubs.detail("0.5.8", "running").replace("2026-01-02T03:09:05Z", "2026-01-02T03:20:00Z"))));
+		assertThat(await(sandbox.info()).expiresAt()).isEqualTo(Instant.parse("2026-01-02T03:20:00Z"));
+	}
+
+	@Test
+	void setTimeoutOnAMissingSandboxIsNotFound() {
+		ProviderSandbox sandbox = E2bStubs.attach(wm, this.provider, "0.5.8");
+		wm.stubFor(post(urlPathEqualTo("/sandboxes/" + SANDBOX_ID + "/timeout")).willReturn(aResponse().withStatus(404)
+			.withBody("{\"code\":404,\"message\":\"sandbox \\\"sbx1abc\\\" not found\"}")));
+		assertThatExceptionOfType(NotFoundException.class).isThrownBy(() -> await(sandbox.setTimeout(Duration.ofMinutes(1))))
+			.withMessage("e2b setTimeout failed: HTTP 404: sandbox \"sbx1abc\" not found");
+	}
+
+	/** Each call restarts the count from its own arrival, so repeating one after a 503 is safe. */
+	@Test
+	void setTimeoutIsRepeatedAfterA503() {
+		ProviderSandbox sandbox = E2bStubs.attach(wm, this.provider, "0.5.8");
+		wm.stubFor(post(urlPathEqualTo("/sandboxes/" + SANDBOX_ID + "/timeout")).inScenario("timeout")
+			.whenScenarioStateIs(Scenario.STARTED)
+			.willSetStateTo("recovered")
+			.willReturn(aResponse().withStatus(503)));
+		wm.stubFor(post(urlPathEqualTo("/sandboxes/" + SANDBOX_ID + "/timeout")).inScenario("timeout")
+			.whenScenarioStateIs("recovered")
+			.willReturn(aResponse().withStatus(204)));
+		await(sandbox.setTimeout(Duration.ofMinutes(1)));
+		wm.verify(2, postRequestedFor(urlPathEqualTo("/sandboxes/" + SANDBOX_ID + "/timeout"))
+			.withRequestBody(equalToJson("{\"timeout\":60}")));
+	}
+
+	@Test
+	void aResumeAfterSetTimeoutGrantsTheNewLifetime() {
+		ProviderSandbox sandbox = E2bStubs.attach(wm, this.provider, "0.5.8");
+		wm.stubFor(post(urlPathEqualTo("/sandboxes/" + SANDBOX_ID + "/timeout")).willReturn(aResponse().withStatus(204)));
+		wm.stubFor(post(urlPathEqualTo("/sandboxes/" + SANDBOX_ID + "/connect")).willReturn(okJson(CREATED)));
+		await(sandbox.resume());
+		await(sandbox.setTimeout(Duration.ofMinutes(20)));
+		await(sandbox.resume());
+		List<String> connectBodies = wm.findAll(postRequestedFor(urlPathEqualTo("/sandboxes/" + SANDBOX_ID + "/connect")))
+			.stream()
+			.map((request) -> request.getBodyAsString().replace(" ", ""))
+			.toList();
+		assertThat(connectBodies).containsExactly("{\"timeout\":300}", "{\"timeout\":1200}");
 	}
 
 	@Test

@@ -1,6 +1,5 @@
 package dev.sandboxer.provider.local;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,9 +11,6 @@ import java.util.Map;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.core.DefaultDockerClientConfig;
-import com.github.dockerjava.core.DockerClientImpl;
-import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import dev.sandboxer.Sandbox;
 import dev.sandboxer.Sandboxer;
 import dev.sandboxer.config.ProviderConfig;
@@ -28,9 +24,9 @@ import dev.sandboxer.model.RunCommandRequest;
 import dev.sandboxer.model.SandboxInfo;
 import dev.sandboxer.model.SandboxStatus;
 import dev.sandboxer.model.StartCommandRequest;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -40,18 +36,10 @@ import static org.awaitility.Awaitility.await;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LocalLifecycleTests {
 
-	private final LocalTestSandboxes sandboxes = new LocalTestSandboxes();
+	@RegisterExtension
+	final LocalTestSandboxes sandboxes = new LocalTestSandboxes();
 
-	/** docker-java itself, to look at containers from outside and to make one that is not a sandbox. */
-	private final DockerClient docker = DockerClientImpl.getInstance(
-			DefaultDockerClientConfig.createDefaultConfigBuilder().withApiVersion("1.41").build(),
-			new ZerodepDockerHttpClient.Builder().dockerHost(URI.create("unix:///var/run/docker.sock")).build());
-
-	@AfterAll
-	void cleanUp() throws IOException {
-		this.sandboxes.close();
-		this.docker.close();
-	}
+	private final DockerClient docker = this.sandboxes.docker();
 
 	@Test
 	void createsAContainerWithTheLabelsResourcesAndLifetimeAskedFor() {
@@ -75,8 +63,9 @@ class LocalLifecycleTests {
 			assertThat(container.getHostConfig().getMemory()).isEqualTo(128L * 1024 * 1024);
 			assertThat(container.getHostConfig().getAutoRemove()).isTrue();
 			assertThat(container.getHostConfig().getInit()).isTrue();
-			assertThat(container.getConfig().getEntrypoint()).containsExactly("sleep");
-			assertThat(container.getConfig().getCmd()).containsExactly("600");
+			assertThat(container.getConfig().getEntrypoint()).containsExactlyElementsOf(LifetimeKeeper.ENTRYPOINT);
+			assertThat(container.getConfig().getCmd()).containsExactly("600", "/run/sandboxer/deadline");
+			assertThat(labels).containsEntry("sandboxer.deadline-file", "/run/sandboxer/deadline");
 			SandboxInfo info = sandbox.info();
 			assertThat(info.metadata()).containsEntry("odd key/with space", "ü value").containsEntry("team", "agents");
 			assertThat(info.template()).isEqualTo(LocalTestSandboxes.BUSYBOX);
@@ -197,7 +186,7 @@ class LocalLifecycleTests {
 
 		assertThat(this.sandboxes.sandboxer.attachSandbox(id).isRunning()).isTrue();
 		await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
-				assertThat(this.docker.listContainersCmd().withShowAll(true).withIdFilter(List.of(id)).exec()).isEmpty());
+				assertThat(this.sandboxes.containerExists(id)).isFalse());
 		assertThatThrownBy(() -> this.sandboxes.sandboxer.attachSandbox(id)).isInstanceOf(NotFoundException.class);
 	}
 

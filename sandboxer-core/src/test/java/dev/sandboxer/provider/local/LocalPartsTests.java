@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -175,13 +176,45 @@ class LocalPartsTests {
 
 	@Test
 	void sleepsForTheTimeoutRoundedUpAndTagsUntaggedImages() {
-		assertThat(LocalProvider.lifetime(null)).isEqualTo("infinity");
-		assertThat(LocalProvider.lifetime(Duration.ofMillis(1500))).isEqualTo("2");
-		assertThat(LocalProvider.lifetime(Duration.ofMillis(1))).isEqualTo("1");
+		assertThat(LifetimeKeeper.lifetime(null)).isEqualTo("infinity");
+		assertThat(LifetimeKeeper.lifetime(Duration.ofMillis(1500))).isEqualTo("2");
+		assertThat(LifetimeKeeper.lifetime(Duration.ofMillis(1))).isEqualTo("1");
 		assertThat(LocalProvider.withTag("alpine")).isEqualTo("alpine:latest");
 		assertThat(LocalProvider.withTag("registry:5000/team/img")).isEqualTo("registry:5000/team/img:latest");
 		assertThat(LocalProvider.withTag("registry:5000/team/img:1.2")).isEqualTo("registry:5000/team/img:1.2");
 		assertThat(LocalProvider.withTag("img@sha256:abc")).isEqualTo("img@sha256:abc");
+	}
+
+	@Test
+	void aMovedDeadlineRoundTripsThroughTheContainerNameOfItsOwnContainerOnly() {
+		String id = "3f1aaf0c2d1e" + "0".repeat(52);
+		Instant deadline = Instant.parse("2026-01-02T03:04:05.123456Z");
+
+		String name = DeadlineName.of(id, deadline);
+
+		assertThat(name).isEqualTo("sandboxer-3f1aaf0c2d1e-expires-20260102T030405.123Z")
+			.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]+");
+		assertThat(DeadlineName.read("/" + name, id)).isEqualTo(Instant.parse("2026-01-02T03:04:05.123Z"));
+		assertThat(DeadlineName.read(new String[] { "/other", "/" + name }, id))
+			.isEqualTo(Instant.parse("2026-01-02T03:04:05.123Z"));
+		assertThat(DeadlineName.read(name, "aaaaaaaaaaaa" + "0".repeat(52))).isNull();
+		assertThat(DeadlineName.read("/quirky_turing", id)).isNull();
+		assertThat(DeadlineName.read("/sandboxer-3f1aaf0c2d1e-expires-20261302T030405.123Z", id)).isNull();
+		assertThat(DeadlineName.read((String) null, id)).isNull();
+		assertThat(DeadlineName.read((String[]) null, id)).isNull();
+	}
+
+	@Test
+	void aDeadlineIsNeverEarlierThanAskedAndStaysWithinFourDigitYears() {
+		Instant now = Instant.parse("2026-01-02T03:04:05.100Z");
+
+		assertThat(LifetimeKeeper.deadline(now, Duration.ofSeconds(90))).isEqualTo(now.plusSeconds(90));
+		assertThat(LifetimeKeeper.deadline(now, Duration.ofSeconds(Long.MAX_VALUE)))
+			.isEqualTo(Instant.parse("9999-12-31T23:59:59Z"));
+		assertThat(LifetimeKeeper.epochSecondRoundedUp(Instant.parse("2026-01-02T03:04:05.001Z")))
+			.isEqualTo(Instant.parse("2026-01-02T03:04:06Z").getEpochSecond());
+		assertThat(LifetimeKeeper.epochSecondRoundedUp(Instant.parse("2026-01-02T03:04:05Z")))
+			.isEqualTo(Instant.parse("2026-01-02T03:04:05Z").getEpochSecond());
 	}
 
 	@Test

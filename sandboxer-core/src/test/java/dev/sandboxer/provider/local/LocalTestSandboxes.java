@@ -1,10 +1,17 @@
 package dev.sandboxer.provider.local;
 
+import java.io.IOException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import dev.sandboxer.Sandbox;
 import dev.sandboxer.Sandboxer;
 import dev.sandboxer.config.ProviderConfig;
@@ -12,6 +19,7 @@ import dev.sandboxer.error.NotFoundException;
 import dev.sandboxer.model.CreateSandboxRequest;
 import dev.sandboxer.model.ListSandboxesFilter;
 import dev.sandboxer.model.SandboxInfo;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -33,6 +41,8 @@ final class LocalTestSandboxes implements AutoCloseable, AfterAllCallback {
 	private final String owner = "local-provider-tests-" + UUID.randomUUID();
 
 	private final Map<String, Sandbox> byImage = new LinkedHashMap<>();
+
+	private @Nullable DockerClient docker;
 
 	LocalTestSandboxes() {
 		this(ProviderConfig.builder().extra("image", BUSYBOX).build());
@@ -64,6 +74,24 @@ final class LocalTestSandboxes implements AutoCloseable, AfterAllCallback {
 		return this.sandboxer.createSandbox(request);
 	}
 
+	/**
+	 * docker-java itself, to look at containers from outside the provider and to make ones it did not; closed with
+	 * this instance.
+	 */
+	synchronized DockerClient docker() {
+		if (this.docker == null) {
+			this.docker = DockerClientImpl.getInstance(
+					DefaultDockerClientConfig.createDefaultConfigBuilder().withApiVersion("1.41").build(),
+					new ZerodepDockerHttpClient.Builder().dockerHost(URI.create("unix:///var/run/docker.sock")).build());
+		}
+		return this.docker;
+	}
+
+	/** Whether the Engine still has a container, in any state. */
+	boolean containerExists(String containerId) {
+		return !docker().listContainersCmd().withShowAll(true).withIdFilter(List.of(containerId)).exec().isEmpty();
+	}
+
 	/** Kills every sandbox this instance made, including those its owning client let go of. */
 	private void killAll() {
 		ListSandboxesFilter mine = ListSandboxesFilter.builder().metadata(OWNER_KEY, this.owner).build();
@@ -83,6 +111,18 @@ final class LocalTestSandboxes implements AutoCloseable, AfterAllCallback {
 		close();
 	}
 
+	private synchronized void closeDocker() {
+		if (this.docker != null) {
+			try {
+				this.docker.close();
+			}
+			catch (IOException ex) {
+				// Only the test's own connection is left open.
+			}
+			this.docker = null;
+		}
+	}
+
 	@Override
 	public void close() {
 		try {
@@ -90,6 +130,7 @@ final class LocalTestSandboxes implements AutoCloseable, AfterAllCallback {
 		}
 		finally {
 			this.sandboxer.close();
+			closeDocker();
 		}
 	}
 
