@@ -205,7 +205,9 @@ final class ControlPlane {
 	}
 
 	static int seconds(Duration lifetime) {
-		return (int) Math.min(Integer.MAX_VALUE, Math.max(1, (lifetime.toMillis() + 999) / 1000));
+		// Whole seconds, rounded up, within int32 as the spec types them; never toMillis(), which overflows.
+		long seconds = Math.min(lifetime.getSeconds(), Integer.MAX_VALUE - 1L) + ((lifetime.getNano() > 0) ? 1 : 0);
+		return (int) Math.max(1, seconds);
 	}
 
 }

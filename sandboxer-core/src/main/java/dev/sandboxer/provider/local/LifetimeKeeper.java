@@ -101,13 +101,15 @@ final class LifetimeKeeper {
 		return List.of(lifetime(timeout), DEADLINE_FILE);
 	}
 
-	/** The first lifetime: whole seconds, rounded up, or forever. */
+	/** The first lifetime: whole seconds, rounded up, or forever; no later than {@link #LATEST}. */
 	static String lifetime(@Nullable Duration timeout) {
 		if (timeout == null) {
 			return "infinity";
 		}
-		long millis = timeout.toMillis();
-		return Long.toString(Math.max(1, (millis + 999) / 1000));
+		Instant now = Instant.now();
+		Duration bounded = Duration.between(now, deadline(now, timeout));
+		long seconds = bounded.getSeconds() + ((bounded.getNano() > 0) ? 1 : 0);
+		return Long.toString(Math.max(1, seconds));
 	}
 
 	/** {@code timeout} from now, kept within what a name and the file can hold. */

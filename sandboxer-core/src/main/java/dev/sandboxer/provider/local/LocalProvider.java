@@ -67,7 +67,7 @@ final class LocalProvider implements SandboxProvider {
 		return this.engine.call("a sandbox from image '" + image + "'", (client) -> {
 			ensureImage(client, image);
 			Instant now = Instant.now();
-			Instant expiresAt = (request.timeout() != null) ? now.plus(request.timeout()) : null;
+			Instant expiresAt = (request.timeout() != null) ? LifetimeKeeper.deadline(now, request.timeout()) : null;
 			String id = container(client, image, request, expiresAt).exec().getId();
 			try {
 				client.startContainerCmd(id).exec();

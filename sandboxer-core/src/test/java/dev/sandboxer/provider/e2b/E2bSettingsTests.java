@@ -24,6 +24,15 @@ class E2bSettingsTests {
 	}
 
 	@Test
+	void lifetimesAreWholeSecondsWithinTheSpecsInt32() {
+		assertThat(ControlPlane.seconds(java.time.Duration.ofMillis(1500))).isEqualTo(2);
+		assertThat(ControlPlane.seconds(java.time.Duration.ofSeconds(300))).isEqualTo(300);
+		assertThat(ControlPlane.seconds(java.time.Duration.ofMillis(1))).isEqualTo(1);
+		assertThat(ControlPlane.seconds(java.time.Duration.ofSeconds(Long.MAX_VALUE, 999_999_999)))
+			.isEqualTo(Integer.MAX_VALUE);
+	}
+
+	@Test
 	void theEnvironmentFillsWhatIsNotConfigured() {
 		E2bSettings settings = E2bSettings.from(config(Map.of("E2B_DOMAIN", "example.dev", "E2B_SANDBOX_URL",
 				"http://localhost:9000/", "E2B_ENVD_PORT", "5000", "E2B_TEMPLATE_ID", "python")).build());

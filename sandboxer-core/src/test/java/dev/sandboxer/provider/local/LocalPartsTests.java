@@ -179,6 +179,10 @@ class LocalPartsTests {
 		assertThat(LifetimeKeeper.lifetime(null)).isEqualTo("infinity");
 		assertThat(LifetimeKeeper.lifetime(Duration.ofMillis(1500))).isEqualTo("2");
 		assertThat(LifetimeKeeper.lifetime(Duration.ofMillis(1))).isEqualTo("1");
+		assertThat(LifetimeKeeper.lifetime(Duration.ofSeconds(2))).isEqualTo("2");
+		// A lifetime past year 9999 is the longest the deadline can say, not an arithmetic failure.
+		assertThat(Long.parseLong(LifetimeKeeper.lifetime(Duration.ofSeconds(Long.MAX_VALUE))))
+			.isBetween(200_000_000_000L, 253_402_300_800L);
 		assertThat(LocalProvider.withTag("alpine")).isEqualTo("alpine:latest");
 		assertThat(LocalProvider.withTag("registry:5000/team/img")).isEqualTo("registry:5000/team/img:latest");
 		assertThat(LocalProvider.withTag("registry:5000/team/img:1.2")).isEqualTo("registry:5000/team/img:1.2");
