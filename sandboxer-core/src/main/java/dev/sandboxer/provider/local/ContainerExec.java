@@ -22,6 +22,7 @@ import dev.sandboxer.CommandOutputListener;
 import dev.sandboxer.error.NotFoundException;
 import dev.sandboxer.error.ProviderException;
 import dev.sandboxer.error.SandboxerException;
+import dev.sandboxer.spi.CommandOutputCollector;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -202,13 +203,9 @@ final class ContainerExec {
 
 		private final String containerId;
 
-		private final CommandOutputListener listener;
+		private final CommandOutputCollector output;
 
 		private final long started = System.nanoTime();
-
-		private final Utf8Chunks stdout = new Utf8Chunks();
-
-		private final Utf8Chunks stderr = new Utf8Chunks();
 
 		private volatile boolean timedOut;
 
@@ -225,7 +222,7 @@ final class ContainerExec {
 		Run(String containerId, String marker, CommandOutputListener listener) {
 			this.containerId = containerId;
 			this.marker = marker;
-			this.listener = listener;
+			this.output = new CommandOutputCollector(listener);
 			// Cancelling the call stops the process too, not just the wait for it.
 			this.result.whenComplete((outcome, error) -> {
 				if (this.result.isCancelled()) {
@@ -284,28 +281,11 @@ final class ContainerExec {
 			if (payload == null || payload.length == 0) {
 				return;
 			}
-			boolean isStderr = frame.getStreamType() == StreamType.STDERR;
-			String text;
-			synchronized (this) {
-				text = (isStderr ? this.stderr : this.stdout).decode(payload, payload.length);
+			if (frame.getStreamType() == StreamType.STDERR) {
+				this.output.stderr(payload, 0, payload.length);
 			}
-			deliver(text, isStderr);
-		}
-
-		private void deliver(String text, boolean isStderr) {
-			if (text.isEmpty()) {
-				return;
-			}
-			try {
-				if (isStderr) {
-					this.listener.onStderr(text);
-				}
-				else {
-					this.listener.onStdout(text);
-				}
-			}
-			catch (RuntimeException ex) {
-				logger.warn("A command output listener failed; the output is still collected", ex);
+			else {
+				this.output.stdout(payload, 0, payload.length);
 			}
 		}
 
@@ -378,10 +358,9 @@ final class ContainerExec {
 				return null;
 			}
 			this.settled = true;
-			deliver(this.stdout.finish(), false);
-			deliver(this.stderr.finish(), true);
+			this.output.finish();
 			long durationMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - this.started);
-			return new ExecOutcome(this.stdout.text(), this.stderr.text(), exitCode, killed, durationMs);
+			return new ExecOutcome(this.output.stdout(), this.output.stderr(), exitCode, killed, durationMs);
 		}
 
 		void fail(Throwable error) {

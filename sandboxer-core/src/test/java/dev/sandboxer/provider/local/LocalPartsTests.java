@@ -36,32 +36,6 @@ class LocalPartsTests {
 	}
 
 	@Test
-	void decodesUtf8SplitAnywhereAcrossChunks() {
-		byte[] text = "aé😀€z".getBytes(StandardCharsets.UTF_8);
-		for (int cut1 = 0; cut1 <= text.length; cut1++) {
-			for (int cut2 = cut1; cut2 <= text.length; cut2++) {
-				Utf8Chunks chunks = new Utf8Chunks();
-				StringBuilder streamed = new StringBuilder();
-				streamed.append(chunks.decode(slice(text, 0, cut1), cut1));
-				streamed.append(chunks.decode(slice(text, cut1, cut2), cut2 - cut1));
-				streamed.append(chunks.decode(slice(text, cut2, text.length), text.length - cut2));
-				streamed.append(chunks.finish());
-				assertThat(streamed.toString()).isEqualTo("aé😀€z");
-				assertThat(chunks.text()).isEqualTo("aé😀€z");
-			}
-		}
-	}
-
-	@Test
-	void replacesBytesThatAreNotUtf8AndAnUnfinishedTail() {
-		Utf8Chunks chunks = new Utf8Chunks();
-		chunks.decode(new byte[] { 'a', (byte) 0xff, 'b', (byte) 0xe2, (byte) 0x82 }, 5);
-
-		assertThat(chunks.finish()).isEqualTo("\uFFFD");
-		assertThat(chunks.text()).isEqualTo("a\uFFFDb\uFFFD");
-	}
-
-	@Test
 	void writesTarsThatATarReaderReadsBack() throws IOException {
 		String longName = "deep/" + "ü".repeat(80) + "/file-with-a-long-name.bin";
 		byte[] content = new byte[1000];
@@ -226,12 +200,6 @@ class LocalPartsTests {
 		assertThat(EngineErrors.engineMessage("Status 404: {\"message\":\"No such container: \\\"x\\\"\"}\n"))
 			.isEqualTo("No such container: \"x\"");
 		assertThat(EngineErrors.engineMessage("plain text")).isEqualTo("plain text");
-	}
-
-	private static byte[] slice(byte[] bytes, int from, int to) {
-		byte[] part = new byte[to - from];
-		System.arraycopy(bytes, from, part, 0, part.length);
-		return part;
 	}
 
 }

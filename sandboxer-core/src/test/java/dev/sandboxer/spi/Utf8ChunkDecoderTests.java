@@ -1,4 +1,4 @@
-package dev.sandboxer.http;
+package dev.sandboxer.spi;
 
 // UTF-8 per RFC 3629; U+FFFD for malformed input as java.nio.charset.CodingErrorAction.REPLACE gives.
 

@@ -1,4 +1,4 @@
-package dev.sandboxer.http;
+package dev.sandboxer.spi;
 
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  * character wait for the next chunk instead of becoming two replacement characters. Bytes that are not UTF-8 become
  * U+FFFD. Not thread-safe: one decoder per stream.
  */
-public final class Utf8ChunkDecoder {
+final class Utf8ChunkDecoder {
 
 	private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
 		.onMalformedInput(CodingErrorAction.REPLACE)
@@ -23,11 +23,11 @@ public final class Utf8ChunkDecoder {
 	private int carried;
 
 	/** The text the chunk completes; empty when it only holds the start of a character. */
-	public String decode(byte[] chunk) {
+	String decode(byte[] chunk) {
 		return decode(chunk, 0, chunk.length);
 	}
 
-	public String decode(byte[] chunk, int offset, int length) {
+	String decode(byte[] chunk, int offset, int length) {
 		ByteBuffer in;
 		if (this.carried == 0) {
 			in = ByteBuffer.wrap(chunk, offset, length);
@@ -44,7 +44,7 @@ public final class Utf8ChunkDecoder {
 	}
 
 	/** Ends the stream: a character left unfinished becomes U+FFFD. */
-	public String finish() {
+	String finish() {
 		ByteBuffer in = ByteBuffer.wrap(this.carry, 0, this.carried);
 		CharBuffer out = CharBuffer.allocate(this.carried + 2);
 		this.decoder.decode(in, out, true);
