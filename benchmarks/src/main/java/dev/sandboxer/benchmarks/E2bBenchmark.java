@@ -18,10 +18,10 @@ import dev.sandboxer.config.ProviderConfig;
 import dev.sandboxer.config.RetrySettings;
 import dev.sandboxer.http.ConnectClient;
 import dev.sandboxer.http.ProtoJsonBytes;
-import dev.sandboxer.http.Utf8ChunkDecoder;
 import dev.sandboxer.http.VendorHttpClient;
 import dev.sandboxer.model.CommandResult;
 import dev.sandboxer.model.RunCommandRequest;
+import dev.sandboxer.spi.CommandOutputCollector;
 import io.netty.buffer.Unpooled;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -153,15 +153,22 @@ public final class E2bBenchmark {
 				return (bytes > E2bBenchmarkServer.BIG_OUTPUT_BYTES) ? E2bBenchmarkServer.BIG_OUTPUT_BYTES : -bytes;
 			});
 			streamRuns("ConnectClient + UTF-8 to a listener, keeps nothing", mib, () -> {
-				Utf8ChunkDecoder decoder = new Utf8ChunkDecoder();
 				AtomicLong chars = new AtomicLong();
+				// Keeps none of the output (limit 0); the listener only counts what it is handed.
+				CommandOutputCollector output = new CommandOutputCollector(new CommandOutputListener() {
+					@Override
+					public void onStdout(String chunk) {
+						chars.addAndGet(chunk.length());
+					}
+				}, 0);
 				connect
 					.serverStream(http.post(URI.create(server.baseUrl() + "/process.Process/Start")).operation("bench"),
 							new StartRequest("big-output"), StartResponse.class)
 					.doOnNext((message) -> {
 						if (message.event() != null && message.event().data() != null
 								&& message.event().data().stdout() != null) {
-							chars.addAndGet(decoder.decode(message.event().data().stdout()).length());
+							byte[] stdout = message.event().data().stdout();
+							output.stdout(stdout, 0, stdout.length);
 						}
 					})
 					.then()
