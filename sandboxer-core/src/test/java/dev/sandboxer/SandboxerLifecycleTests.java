@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import dev.sandboxer.error.NotFoundException;
 import dev.sandboxer.error.ProviderException;
 import dev.sandboxer.error.SandboxerException;
+import dev.sandboxer.testing.InMemoryProvider;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,7 +28,7 @@ class SandboxerLifecycleTests {
 			id = sandbox.id();
 			sandbox.writeFile("/tmp/a", new byte[] { 1, 2 });
 		}
-		assertThat(this.provider.alive).doesNotContainKey(id);
+		assertThat(this.provider.sandboxes).doesNotContainKey(id);
 		assertThat(this.sandboxer.ownedSandboxIds()).isEmpty();
 	}
 
@@ -37,7 +38,7 @@ class SandboxerLifecycleTests {
 		try (Sandbox attached = this.sandboxer.attachSandbox(id)) {
 			assertThat(attached.exists("/nothing")).isFalse();
 		}
-		assertThat(this.provider.alive).containsKey(id);
+		assertThat(this.provider.sandboxes).containsKey(id);
 	}
 
 	@Test
@@ -46,7 +47,7 @@ class SandboxerLifecycleTests {
 		sandbox.detach();
 		sandbox.close();
 		this.sandboxer.close();
-		assertThat(this.provider.alive).containsKey(sandbox.id());
+		assertThat(this.provider.sandboxes).containsKey(sandbox.id());
 	}
 
 	@Test
@@ -55,7 +56,7 @@ class SandboxerLifecycleTests {
 		Sandbox second = this.sandboxer.createSandbox();
 		assertThat(this.sandboxer.ownedSandboxIds()).containsExactlyInAnyOrder(first.id(), second.id());
 		this.sandboxer.close();
-		assertThat(this.provider.alive).isEmpty();
+		assertThat(this.provider.sandboxes).isEmpty();
 		assertThat(this.provider.closed).isTrue();
 		this.sandboxer.close();
 		assertThat(this.provider.kills).hasValue(2);
@@ -88,7 +89,7 @@ class SandboxerLifecycleTests {
 	@Test
 	void closeOfASandboxThatDiedElsewhereIsQuiet() {
 		Sandbox sandbox = this.sandboxer.createSandbox();
-		this.provider.alive.remove(sandbox.id());
+		this.provider.sandboxes.remove(sandbox.id());
 		sandbox.close();
 		assertThat(this.sandboxer.ownedSandboxIds()).isEmpty();
 	}

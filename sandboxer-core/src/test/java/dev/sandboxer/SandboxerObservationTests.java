@@ -3,6 +3,7 @@ package dev.sandboxer;
 import java.time.Duration;
 
 import dev.sandboxer.error.NotFoundException;
+import dev.sandboxer.testing.InMemoryProvider;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import org.junit.jupiter.api.Test;
 

@@ -41,7 +41,7 @@ class SandboxerHealthContributorAutoConfigurationTests {
 			assertThat(health.getStatus()).isEqualTo(Status.UP);
 			assertThat(health.getDetails()).containsEntry("provider", "fake")
 				.containsEntry("type", "fake")
-				.containsEntry("version", "1.0-fake");
+				.containsEntry("sandboxes", "0");
 		});
 	}
 

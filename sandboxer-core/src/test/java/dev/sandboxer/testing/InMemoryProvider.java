@@ -1,4 +1,4 @@
-package dev.sandboxer;
+package dev.sandboxer.testing;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -11,9 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
+import dev.sandboxer.CommandOutputListener;
+import dev.sandboxer.PtyListener;
 import dev.sandboxer.error.NotFoundException;
 import dev.sandboxer.model.CommandHandle;
 import dev.sandboxer.model.CommandResult;
@@ -32,34 +35,48 @@ import dev.sandboxer.spi.ProviderSandbox;
 import dev.sandboxer.spi.SandboxProvider;
 
 /**
- * A provider that keeps sandboxes in a map, to test what the client faces add on top of any provider: ownership,
- * close, error typing and observations. Files are the only sandbox content it models.
+ * A provider that keeps sandboxes in a map, to test what sits on top of any provider (ownership, close, error typing,
+ * observations, the Spring Boot wiring) without Docker or a vendor. Files are the only sandbox content it models;
+ * a command "runs" by echoing itself. Shared with other modules through this module's test jar.
  */
-final class InMemoryProvider implements SandboxProvider {
+public class InMemoryProvider implements SandboxProvider {
 
-	final Map<String, Map<String, byte[]>> alive = new ConcurrentHashMap<>();
+	/** The live sandboxes, each with its files by path. */
+	public final Map<String, Map<String, byte[]>> sandboxes = new ConcurrentHashMap<>();
 
-	final AtomicInteger kills = new AtomicInteger();
+	public final AtomicInteger kills = new AtomicInteger();
+
+	public final AtomicInteger pings = new AtomicInteger();
 
 	/** The deadline each sandbox was last given with setTimeout; none has one before. */
-	final Map<String, Instant> deadlines = new ConcurrentHashMap<>();
+	public final Map<String, Instant> deadlines = new ConcurrentHashMap<>();
 
-	volatile boolean closed;
+	public final AtomicBoolean closed = new AtomicBoolean();
 
 	/** When set, every sandbox operation fails with what this supplies. */
-	volatile Supplier<RuntimeException> failure;
+	public volatile Supplier<RuntimeException> failure;
+
+	private final ProviderName name;
 
 	private final AtomicInteger ids = new AtomicInteger();
 
+	public InMemoryProvider() {
+		this(ProviderName.of("in-memory"));
+	}
+
+	public InMemoryProvider(ProviderName name) {
+		this.name = name;
+	}
+
 	@Override
 	public ProviderName name() {
-		return ProviderName.of("in-memory");
+		return this.name;
 	}
 
 	@Override
 	public CompletableFuture<ProviderSandbox> createSandbox(CreateSandboxRequest request) {
-		String id = "sb-" + this.ids.incrementAndGet();
-		this.alive.put(id, new ConcurrentHashMap<>());
+		String id = this.name.id() + "-" + this.ids.incrementAndGet();
+		this.sandboxes.put(id, new ConcurrentHashMap<>());
 		return CompletableFuture.completedFuture(new Handle(id));
 	}
 
@@ -70,13 +87,13 @@ final class InMemoryProvider implements SandboxProvider {
 
 	@Override
 	public CompletableFuture<List<SandboxInfo>> listSandboxes(ListSandboxesFilter filter) {
-		return CompletableFuture.completedFuture(this.alive.keySet().stream().sorted().map(this::info).toList());
+		return CompletableFuture.completedFuture(this.sandboxes.keySet().stream().sorted().map(this::info).toList());
 	}
 
 	@Override
 	public CompletableFuture<Void> killSandbox(String sandboxId) {
 		return call(sandboxId, () -> {
-			this.alive.remove(sandboxId);
+			this.sandboxes.remove(sandboxId);
 			this.kills.incrementAndGet();
 			return null;
 		});
@@ -84,12 +101,13 @@ final class InMemoryProvider implements SandboxProvider {
 
 	@Override
 	public CompletableFuture<Map<String, String>> ping() {
-		return CompletableFuture.completedFuture(Map.of("sandboxes", String.valueOf(this.alive.size())));
+		this.pings.incrementAndGet();
+		return CompletableFuture.completedFuture(Map.of("sandboxes", String.valueOf(this.sandboxes.size())));
 	}
 
 	@Override
 	public void close() {
-		this.closed = true;
+		this.closed.set(true);
 	}
 
 	private SandboxInfo info(String id) {
@@ -101,8 +119,8 @@ final class InMemoryProvider implements SandboxProvider {
 		if (this.failure != null) {
 			return CompletableFuture.failedFuture(this.failure.get());
 		}
-		if (!this.alive.containsKey(sandboxId)) {
-			return CompletableFuture.failedFuture(new NotFoundException("in-memory", "No sandbox " + sandboxId));
+		if (!this.sandboxes.containsKey(sandboxId)) {
+			return CompletableFuture.failedFuture(new NotFoundException(this.name.id(), "No sandbox " + sandboxId));
 		}
 		return CompletableFuture.completedFuture(action.get());
 	}
@@ -123,7 +141,7 @@ final class InMemoryProvider implements SandboxProvider {
 		}
 
 		private Map<String, byte[]> files() {
-			return InMemoryProvider.this.alive.get(this.id);
+			return InMemoryProvider.this.sandboxes.get(this.id);
 		}
 
 		@Override
@@ -202,7 +220,7 @@ final class InMemoryProvider implements SandboxProvider {
 			return call(this.id, () -> {
 				byte[] content = files().get(path);
 				if (content == null) {
-					throw new NotFoundException("in-memory", "No file " + path);
+					throw new NotFoundException(InMemoryProvider.this.name.id(), "No file " + path);
 				}
 				return content;
 			});

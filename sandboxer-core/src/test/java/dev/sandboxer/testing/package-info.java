@@ -1,0 +1,4 @@
+/**
+ * Test doubles shared with the other modules through this module's test jar.
+ */
+package dev.sandboxer.testing;
