@@ -133,16 +133,6 @@ public final class ProviderConfig {
 		return extra(key).or(() -> firstEnv(environmentVariables));
 	}
 
-	/**
-	 * An extra, else an environment variable.
-	 * @throws BadConfigException naming the key and the variables, when neither is set
-	 */
-	public String requireExtra(String provider, String key, String... environmentVariables) {
-		return extraOrEnv(key, environmentVariables)
-			.orElseThrow(() -> new BadConfigException(provider, ConfigKeys.kebab(key), "Provider '" + provider
-					+ "' needs '" + ConfigKeys.kebab(key) + "': set it" + orEnv(environmentVariables)));
-	}
-
 	/** An extra that must be a URL, without its trailing slash. */
 	public Optional<String> urlExtra(String key, String... environmentVariables) {
 		return extraOrEnv(key, environmentVariables).map((url) -> validUrl(url, ConfigKeys.kebab(key)));
