@@ -62,7 +62,7 @@ final class ClientCore {
 	/** For the kills that close itself makes, after the client stopped taking calls. */
 	<T> CompletableFuture<T> observeWhileClosing(SandboxerOperation operation, String sandboxId,
 			Supplier<CompletableFuture<T>> call) {
-		return this.observer.observe(operation, sandboxId, call);
+		return this.observer.observe(operation, sandboxId, call, null);
 	}
 
 	boolean isClosed() {

@@ -43,11 +43,6 @@ final class OperationObserver {
 		this.convention = convention;
 	}
 
-	<T> CompletableFuture<T> observe(SandboxerOperation operation, @Nullable String sandboxId,
-			Supplier<CompletableFuture<T>> call) {
-		return observe(operation, sandboxId, call, null);
-	}
-
 	/**
 	 * @param resultId the sandbox id a successful result names (for create), so the span carries it
 	 */
