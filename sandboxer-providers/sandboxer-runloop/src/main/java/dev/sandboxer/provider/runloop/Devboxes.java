@@ -11,7 +11,6 @@ import dev.sandboxer.error.ProviderException;
 import dev.sandboxer.error.ProviderTimeoutException;
 import dev.sandboxer.http.HttpCall;
 import dev.sandboxer.http.VendorHttpClient;
-import dev.sandboxer.model.ProviderName;
 import dev.sandboxer.model.SandboxInfo;
 import dev.sandboxer.model.SandboxStatus;
 import dev.sandboxer.provider.runloop.RunloopJson.CreateDevbox;
@@ -159,7 +158,7 @@ final class Devboxes {
 			}
 			expiresAt = from.plusSeconds(launch.keepAliveTimeSeconds());
 		}
-		return new SandboxInfo(view.id(), ProviderName.RUNLOOP, (template != null) ? template : view.blueprintId(),
+		return new SandboxInfo(view.id(), RunloopProviderFactory.NAME, (template != null) ? template : view.blueprintId(),
 				status, created, expiresAt, metadata, cpus(launch), memoryMb(launch));
 	}
 

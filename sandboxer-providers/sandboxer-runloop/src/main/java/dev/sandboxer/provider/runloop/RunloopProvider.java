@@ -79,7 +79,7 @@ final class RunloopProvider implements SandboxProvider {
 
 	@Override
 	public ProviderName name() {
-		return ProviderName.RUNLOOP;
+		return RunloopProviderFactory.NAME;
 	}
 
 	@Override

@@ -2,47 +2,63 @@ package dev.sandboxer.provider.runloop;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
 import dev.sandboxer.config.ProviderConfig;
+import dev.sandboxer.config.ProviderSetting;
 import dev.sandboxer.error.BadConfigException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The Runloop settings resolved once from a {@link ProviderConfig}, with the official client's defaults and
- * environment variables:
- * <ul>
- * <li>{@code api-key}, else {@code RUNLOOP_API_KEY} (required);</li>
- * <li>{@code base-url}, else {@code RUNLOOP_BASE_URL}, else {@code https://api.runloop.ai} (paths add {@code /v1});</li>
- * <li>{@code blueprint}: the blueprint name a sandbox is made from when the request names no template (Runloop's
- * default image otherwise);</li>
- * <li>{@code start-timeout}: how long {@code createSandbox} waits for a new devbox to be {@code running}, 5 min by
- * default;</li>
- * <li>{@code tunnel-domain}: the domain of {@code portUrl}'s tunnel URLs, by default {@code tunnel.} followed by the
- * API host without its {@code api.} ({@code tunnel.runloop.ai}), as the official SDK builds it.</li>
- * </ul>
- * The API key is kept out of this record; see {@link RunloopProvider}.
+ * The Runloop settings: each key declared once below with its default and the official client's environment
+ * variable (the declarations also feed the Spring Boot starter and IDE metadata), resolved once from a
+ * {@link ProviderConfig}. Every API path adds {@code /v1} to {@code base-url}. The API key is kept out of this record;
+ * see {@link RunloopProvider}.
  */
 record RunloopSettings(URI baseUrl, @Nullable String blueprint, Duration startTimeout, String tunnelDomain,
 		Duration defaultTimeout) {
 
 	static final String PROVIDER = "runloop";
 
-	static final String API_KEY_ENV = "RUNLOOP_API_KEY";
-
 	static final String DEFAULT_BASE_URL = "https://api.runloop.ai";
 
 	static final Duration DEFAULT_START_TIMEOUT = Duration.ofMinutes(5);
 
+	static final ProviderSetting API_KEY = ProviderSetting.text(ProviderSetting.API_KEY, "Runloop API key.")
+		.withEnvironment("RUNLOOP_API_KEY");
+
+	static final ProviderSetting BASE_URL = ProviderSetting
+		.text(ProviderSetting.BASE_URL, "URL of the Runloop API, without the /v1 that every path adds.")
+		.withDefault(DEFAULT_BASE_URL)
+		.withEnvironment("RUNLOOP_BASE_URL");
+
+	static final ProviderSetting BLUEPRINT = ProviderSetting.text("blueprint",
+			"Blueprint name new devboxes are made from when a create request names no template "
+					+ "(Runloop's default image otherwise).");
+
+	static final ProviderSetting START_TIMEOUT = ProviderSetting
+		.of("start-timeout", Duration.class,
+				"How long creating a sandbox waits for the new devbox to be running before shutting it down.")
+		.withDefault("5m");
+
+	static final ProviderSetting TUNNEL_DOMAIN = ProviderSetting.text("tunnel-domain",
+			"Domain of the tunnel URLs portUrl returns; tunnel. followed by the API host without its api. "
+					+ "(tunnel.runloop.ai) when not set, as the official client builds them.");
+
+	/** Every key this provider reads, in the order the README lists them. */
+	static final List<ProviderSetting> ALL = List.of(API_KEY, BASE_URL, BLUEPRINT, START_TIMEOUT, TUNNEL_DOMAIN);
+
 	static RunloopSettings from(ProviderConfig config) {
-		URI baseUrl = URI.create(config.baseUrlOr(DEFAULT_BASE_URL, "RUNLOOP_BASE_URL"));
-		String blueprint = config.extra("blueprint").map(String::strip).filter((name) -> !name.isEmpty()).orElse(null);
-		Duration startTimeout = config.durationExtra("start-timeout").orElse(DEFAULT_START_TIMEOUT);
+		URI baseUrl = URI.create(config.urlValue(BASE_URL).orElseThrow());
+		String blueprint = config.value(BLUEPRINT).map(String::strip).filter((name) -> !name.isEmpty()).orElse(null);
+		Duration startTimeout = config.durationValue(START_TIMEOUT).orElseThrow();
 		if (startTimeout.isNegative() || startTimeout.isZero()) {
-			throw new BadConfigException(PROVIDER, "start-timeout", "'start-timeout' must be positive");
+			throw new BadConfigException(PROVIDER, START_TIMEOUT.key(), "'start-timeout' must be positive");
 		}
-		String tunnelDomain = config.extra("tunnel-domain")
+		String tunnelDomain = config.value(TUNNEL_DOMAIN)
 			.map((domain) -> domain.strip().toLowerCase(Locale.ROOT))
+			.filter((domain) -> !domain.isEmpty())
 			.orElseGet(() -> "tunnel." + withoutApiPrefix(baseUrl));
 		return new RunloopSettings(baseUrl, blueprint, startTimeout, tunnelDomain, config.defaultTimeout());
 	}
