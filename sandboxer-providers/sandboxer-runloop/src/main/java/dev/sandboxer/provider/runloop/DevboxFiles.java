@@ -91,7 +91,7 @@ final class DevboxFiles {
 	Mono<Void> write(String path, Flux<DataBuffer> content, @Nullable Integer mode, @Nullable String user) {
 		String parent = parentOf(path);
 		Mono<Void> before = (parent != null) ? check(this.shell.run("mkdir -p -- " + ShellCommand.quote(parent),
-				"writeFile"), "mkdir -p " + parent) : Mono.empty();
+				"writeFile"), "writeFile", "mkdir -p " + parent) : Mono.empty();
 		MultipartBodyBuilder parts = new MultipartBodyBuilder();
 		parts.part("path", path);
 		parts.asyncPart("file", content, DataBuffer.class)
@@ -108,7 +108,8 @@ final class DevboxFiles {
 			after.add("sudo -n chown -- " + ShellCommand.quote(user) + " " + ShellCommand.quote(path));
 		}
 		Mono<Void> fixUp = after.isEmpty() ? Mono.empty()
-				: check(this.shell.run(String.join(" && ", after), "writeFile"), "setting the mode or owner");
+				: check(this.shell.run(String.join(" && ", after), "writeFile"), "writeFile",
+						"setting the mode or owner");
 		return before.then(upload).then(fixUp);
 	}
 
@@ -136,7 +137,8 @@ final class DevboxFiles {
 	}
 
 	CompletableFuture<Void> makeDir(String path) {
-		return check(this.shell.run("mkdir -p -- " + ShellCommand.quote(path), "makeDir"), "mkdir -p").toFuture();
+		return check(this.shell.run("mkdir -p -- " + ShellCommand.quote(path), "makeDir"), "makeDir", "mkdir -p")
+			.toFuture();
 	}
 
 	/** Removes a file or a whole directory; a path that is not there is {@link NotFoundException}. */
@@ -170,9 +172,9 @@ final class DevboxFiles {
 			.map((answer) -> answer.body());
 	}
 
-	private Mono<Void> check(Mono<CommandResult> run, String what) {
+	private Mono<Void> check(Mono<CommandResult> run, String operation, String what) {
 		return run.flatMap((result) -> (result.exitCode() == 0) ? Mono.<Void>empty()
-				: Mono.error(failure("writeFile", what, result)));
+				: Mono.error(failure(operation, what, result)));
 	}
 
 	private void requireFound(CommandResult result, String path, String operation) {

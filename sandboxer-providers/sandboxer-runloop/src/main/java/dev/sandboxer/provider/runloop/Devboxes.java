@@ -6,9 +6,11 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import dev.sandboxer.error.ProviderException;
 import dev.sandboxer.error.ProviderTimeoutException;
+import dev.sandboxer.error.SandboxerException;
 import dev.sandboxer.http.HttpCall;
 import dev.sandboxer.http.VendorHttpClient;
 import dev.sandboxer.model.SandboxInfo;
@@ -102,9 +104,18 @@ final class Devboxes {
 		});
 	}
 
-	/** Shuts the devbox down; repeating a shutdown changes nothing, so transient failures are retried. */
+	/**
+	 * Shuts the devbox down; repeating a shutdown changes nothing, so transient failures are retried. A devbox that
+	 * is already shut down stays readable and killing it again succeeds: the spec does not say what {@code shutdown}
+	 * answers then, so a refusal of the request itself (a 4xx other than 401, 403, 404, 408 and 429) is checked
+	 * against the devbox's status, and stands only when the devbox is not shut down.
+	 */
 	Mono<Void> shutdown(String id, String operation) {
-		return call(this.http.post(uri("/v1/devboxes/{id}/shutdown", id)), operation).safeToRepeat().discard();
+		return call(this.http.post(uri("/v1/devboxes/{id}/shutdown", id)), operation).safeToRepeat()
+			.discard()
+			.onErrorResume(Devboxes::isRefusal, (refusal) -> get(id, operation)
+				.onErrorResume(SandboxerException.class, (ignored) -> Mono.error(refusal))
+				.flatMap((view) -> "shutdown".equals(view.status()) ? Mono.<Void>empty() : Mono.error(refusal)));
 	}
 
 	Mono<Void> suspend(String id) {
@@ -145,18 +156,8 @@ final class Devboxes {
 		SandboxStatus status = status(view.status());
 		Instant expiresAt = null;
 		LaunchParameters launch = view.launchParameters();
-		if (launch != null && launch.keepAliveTimeSeconds() != null && status != SandboxStatus.STOPPED
-				&& status != SandboxStatus.ERROR) {
-			Instant from = created;
-			if (keptAliveAt != null) {
-				try {
-					from = Instant.ofEpochMilli(Long.parseLong(keptAliveAt));
-				}
-				catch (NumberFormatException ex) {
-					// Someone else's value under our key: the create time is the best we know.
-				}
-			}
-			expiresAt = from.plusSeconds(launch.keepAliveTimeSeconds());
+		if (status != SandboxStatus.STOPPED && status != SandboxStatus.ERROR) {
+			expiresAt = DevboxLifetime.expiresAt(launch, renewedAt(keptAliveAt).orElse(created));
 		}
 		return new SandboxInfo(view.id(), RunloopProviderFactory.NAME, (template != null) ? template : view.blueprintId(),
 				status, created, expiresAt, metadata, cpus(launch), memoryMb(launch));
@@ -180,6 +181,20 @@ final class Devboxes {
 		};
 	}
 
+	/** When {@code setTimeout} last renewed the keep-alive, as it recorded; empty when never or unreadable. */
+	private static Optional<Instant> renewedAt(@Nullable String keptAliveAt) {
+		if (keptAliveAt == null) {
+			return Optional.empty();
+		}
+		try {
+			return Optional.of(Instant.ofEpochMilli(Long.parseLong(keptAliveAt)));
+		}
+		catch (NumberFormatException ex) {
+			// Someone else's value under our key: the create time is the best we know.
+			return Optional.empty();
+		}
+	}
+
 	private static @Nullable Integer cpus(@Nullable LaunchParameters launch) {
 		if (launch == null) {
 			return null;
@@ -200,6 +215,12 @@ final class Devboxes {
 		}
 		int[] size = ResourceSizes.of(launch.resourceSizeRequest());
 		return (size != null) ? size[1] : null;
+	}
+
+	private static boolean isRefusal(Throwable error) {
+		int status = (error instanceof ProviderException provider) ? provider.status().orElse(0) : 0;
+		return status >= 400 && status < 500 && status != 401 && status != 403 && status != 404 && status != 408
+				&& status != 429;
 	}
 
 	private static boolean isHoldElapsed(Throwable error) {

@@ -24,10 +24,35 @@ final class RunloopJson {
 			@Nullable TunnelRequest tunnel) {
 	}
 
-	/** {@code LaunchParameters}: lifetime and size. */
+	/**
+	 * {@code LaunchParameters}: lifetime and size. This provider sends only the first four; {@code after_idle} and
+	 * {@code lifecycle} are read, because a devbox with an idle policy ignores {@code keep_alive_time_seconds}.
+	 */
 	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 	record LaunchParameters(@Nullable Long keepAliveTimeSeconds, @Nullable String resourceSizeRequest,
-			@Nullable Integer customCpuCores, @Nullable Integer customGbMemory) {
+			@Nullable Integer customCpuCores, @Nullable Integer customGbMemory, @Nullable AfterIdle afterIdle,
+			@Nullable Lifecycle lifecycle) {
+
+		LaunchParameters(@Nullable Long keepAliveTimeSeconds, @Nullable String resourceSizeRequest,
+				@Nullable Integer customCpuCores, @Nullable Integer customGbMemory) {
+			this(keepAliveTimeSeconds, resourceSizeRequest, customCpuCores, customGbMemory, null, null);
+		}
+
+		/** Whether an idle policy ({@code after_idle} or {@code lifecycle.after_idle}) replaces the keep-alive time. */
+		boolean endsOnIdle() {
+			return this.afterIdle != null || (this.lifecycle != null && this.lifecycle.afterIdle() != null);
+		}
+
+	}
+
+	/** {@code AfterIdle} ({@code types/shared/after_idle.py}). */
+	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+	record AfterIdle(@Nullable Long idleTimeSeconds, @Nullable String onIdle) {
+	}
+
+	/** {@code LifecycleConfiguration}, the one field this provider reads. */
+	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+	record Lifecycle(@Nullable AfterIdle afterIdle) {
 	}
 
 	/** The {@code tunnel} of a create and the body of {@code enable_tunnel}. */

@@ -163,7 +163,7 @@ final class RunloopProvider implements SandboxProvider {
 		Long lifetime = null;
 		if (request.timeout() != null) {
 			Duration timeout = request.timeout();
-			long seconds = timeout.getSeconds() + ((timeout.getNano() > 0) ? 1 : 0);
+			long seconds = DevboxLifetime.seconds(timeout);
 			if (seconds > MAX_LIFETIME_SECONDS) {
 				throw new NotSupportedException(RunloopSettings.PROVIDER, "a timeout of " + seconds + " s",
 						"Runloop keeps a devbox alive for at most 48 h (172800 s) without a keep-alive");

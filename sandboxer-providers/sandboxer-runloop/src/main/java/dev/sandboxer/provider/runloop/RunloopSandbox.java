@@ -41,11 +41,9 @@ import org.springframework.core.io.buffer.DefaultDataBufferFactory;
  * <ul>
  * <li>{@code pause}/{@code resume} are {@code suspend}/{@code resume} (disk kept, processes not); {@code kill} is
  * {@code shutdown}, after which the devbox stays readable as stopped.</li>
- * <li>{@code setTimeout}: Runloop fixes a devbox's keep-alive time at create
- * ({@code launch_parameters.keep_alive_time_seconds}) and {@code keep_alive} starts that countdown again; the API
- * cannot set another length. So {@code setTimeout} of exactly that length renews it (and records when, in the
- * metadata key {@value Devboxes#KEPT_ALIVE_AT}, which {@code info} hides and reads back as {@code expiresAt}); any
- * other length is {@link NotSupportedException}.</li>
+ * <li>{@code setTimeout}: only a renewal of the create-time keep-alive time (see {@link DevboxLifetime}); the renewal
+ * is recorded in the metadata key {@value Devboxes#KEPT_ALIVE_AT}, which {@code info} hides and reads back as
+ * {@code expiresAt}.</li>
  * <li>Commands run through {@code execute_async}; {@code cwd}, {@code env} and {@code user} become a quoted prefix
  * ({@link ShellCommand}) and a timeout is enforced by killing the execution. A started command's pid is announced by
  * its shell on stdout's first line, which {@code waitForHandle} removes; its handle is the execution id, valid from
@@ -117,20 +115,23 @@ final class RunloopSandbox implements ProviderSandbox {
 		return this.devboxes.shutdown(id(), "kill").toFuture();
 	}
 
+	/**
+	 * Starts the keep-alive countdown again when {@code timeout} is the devbox's create-time keep-alive time, and
+	 * records when in the metadata so that {@code info} can tell the new deadline; any other length, and a devbox
+	 * that ends on idle, is {@link NotSupportedException}. See {@link DevboxLifetime} for why.
+	 */
 	@Override
 	public CompletableFuture<Void> setTimeout(Duration timeout) {
-		long seconds = timeout.getSeconds() + ((timeout.getNano() > 0) ? 1 : 0);
+		long seconds = DevboxLifetime.seconds(timeout);
 		return this.devboxes.get(id(), "setTimeout").flatMap((view) -> {
-			Long keepAlive = (view.launchParameters() != null) ? view.launchParameters().keepAliveTimeSeconds()
-					: null;
-			if (keepAlive == null || keepAlive != seconds) {
+			String whyNot = DevboxLifetime.whyNot(view.launchParameters(), seconds);
+			if (whyNot != null) {
 				return Mono.error(new NotSupportedException(RunloopSettings.PROVIDER, "setTimeout of " + seconds + " s",
-						"Runloop can only restart a devbox's keep-alive countdown, whose length ("
-								+ ((keepAlive != null) ? keepAlive + " s" : "Runloop's default")
-								+ ") is fixed at create; create the sandbox with the timeout you need"));
+						whyNot));
 			}
 			Map<String, String> metadata = new LinkedHashMap<>((view.metadata() != null) ? view.metadata() : Map.of());
 			metadata.put(Devboxes.KEPT_ALIVE_AT, Long.toString(Instant.now().toEpochMilli()));
+			// The renewal first: should recording it fail, info shows the earlier deadline, never a later one.
 			return this.devboxes.keepAlive(id()).then(this.devboxes.replaceMetadata(id(), metadata));
 		}).toFuture();
 	}

@@ -2,6 +2,7 @@ package dev.sandboxer.provider.runloop;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -330,11 +331,88 @@ class RunloopProviderTests {
 		wm.stubFor(post(urlPathEqualTo(BOX + "/keep_alive")).willReturn(okJson("{}")));
 		wm.stubFor(post(urlPathEqualTo(BOX)).willReturn(okJson(view("running", ""))));
 		await(sandbox.setTimeout(Duration.ofSeconds(600)));
-		wm.verify(postRequestedFor(urlPathEqualTo(BOX + "/keep_alive")));
+		wm.verify(postRequestedFor(urlPathEqualTo(BOX + "/keep_alive")).withHeader("Authorization", equalTo("Bearer " + KEY)));
 		wm.verify(postRequestedFor(urlPathEqualTo(BOX)).withRequestBody(
 				equalToJson("{\"metadata\":{\"team\":\"a\",\"sandboxer-kept-alive-at\":\"${json-unit.any-string}\"}}")));
 		assertThatExceptionOfType(NotSupportedException.class)
-			.isThrownBy(() -> await(sandbox.setTimeout(Duration.ofSeconds(60))));
+			.isThrownBy(() -> await(sandbox.setTimeout(Duration.ofSeconds(60))))
+			.withMessageContaining("600 s");
+		assertThatExceptionOfType(NotSupportedException.class)
+			.isThrownBy(() -> await(sandbox.setTimeout(Duration.ofSeconds(601))));
+		wm.verify(1, postRequestedFor(urlPathEqualTo(BOX + "/keep_alive")));
+	}
+
+	@Test
+	void infoCountsTheDeadlineFromTheLastRecordedRenewal() {
+		ProviderSandbox sandbox = attach();
+		wm.stubFor(get(urlPathEqualTo(BOX)).willReturn(okJson(view("running", "")
+			.replace("\"team\":\"a\"", "\"team\":\"a\",\"sandboxer-kept-alive-at\":\"1767330000000\""))));
+		SandboxInfo info = await(sandbox.info());
+		assertThat(info.expiresAt()).isEqualTo(Instant.ofEpochMilli(1767330000000L + 600_000));
+		assertThat(info.metadata()).containsExactly(java.util.Map.entry("team", "a"));
+	}
+
+	@Test
+	void withoutAKeepAliveTimeRunloopsHourApplies() {
+		wm.stubFor(get(urlPathEqualTo(BOX)).willReturn(okJson(view("running", "")
+			.replace("{\"keep_alive_time_seconds\":600}", "{}"))));
+		ProviderSandbox sandbox = await(this.provider.attachSandbox(ID));
+		assertThat(sandbox.initialInfo().expiresAt()).isEqualTo(Instant.ofEpochMilli(1767322800000L + 3_600_000));
+		wm.stubFor(post(urlPathEqualTo(BOX + "/keep_alive")).willReturn(okJson("{}")));
+		wm.stubFor(post(urlPathEqualTo(BOX)).willReturn(okJson(view("running", ""))));
+		await(sandbox.setTimeout(Duration.ofHours(1)));
+		wm.verify(1, postRequestedFor(urlPathEqualTo(BOX + "/keep_alive")));
+	}
+
+	@Test
+	void aDevboxThatEndsOnIdleHasNoDeadlineToMove() {
+		wm.stubFor(get(urlPathEqualTo(BOX)).willReturn(okJson(view("running", "").replace(
+				"{\"keep_alive_time_seconds\":600}",
+				"{\"keep_alive_time_seconds\":600,\"lifecycle\":{\"after_idle\":{\"idle_time_seconds\":300,\"on_idle\":\"suspend\"}}}"))));
+		ProviderSandbox sandbox = await(this.provider.attachSandbox(ID));
+		assertThat(sandbox.initialInfo().expiresAt()).isNull();
+		assertThatExceptionOfType(NotSupportedException.class)
+			.isThrownBy(() -> await(sandbox.setTimeout(Duration.ofSeconds(600))))
+			.withMessageContaining("idle");
+		wm.verify(0, postRequestedFor(urlPathEqualTo(BOX + "/keep_alive")));
+	}
+
+	@Test
+	void aShutDownDevboxIsStoppedAndKillingItAgainSucceeds() {
+		wm.stubFor(get(urlPathEqualTo(BOX)).willReturn(okJson(view("shutdown", ",\"shutdown_reason\":\"api_shutdown\""))));
+		wm.stubFor(post(urlPathEqualTo(BOX + "/shutdown")).willReturn(aResponse().withStatus(400)
+			.withBody("{\"message\":\"devbox is already shut down\"}")));
+		try (Sandboxer client = sandboxer()) {
+			Sandbox sandbox = client.attachSandbox(ID);
+			assertThat(sandbox.isRunning()).isFalse();
+			assertThat(sandbox.info().status()).isEqualTo(SandboxStatus.STOPPED);
+			assertThat(sandbox.info().expiresAt()).isNull();
+			client.killSandbox(ID);
+			sandbox.kill();
+		}
+		wm.verify(2, postRequestedFor(urlPathEqualTo(BOX + "/shutdown")));
+	}
+
+	@Test
+	void aRefusedShutdownOfARunningDevboxStands() {
+		ProviderSandbox sandbox = attach();
+		wm.stubFor(post(urlPathEqualTo(BOX + "/shutdown")).willReturn(aResponse().withStatus(409)
+			.withBody("{\"error_code\":\"snapshot_in_progress\",\"message\":\"snapshot running\"}")));
+		assertThatExceptionOfType(ProviderException.class).isThrownBy(() -> await(sandbox.kill()))
+			.satisfies((error) -> assertThat(error.code()).contains("snapshot_in_progress"));
+	}
+
+	@Test
+	void aDevboxStillBootingAtTheStartTimeoutIsShutDown() {
+		wm.stubFor(post(urlPathEqualTo("/v1/devboxes")).willReturn(okJson(view("provisioning", ""))));
+		wm.stubFor(post(urlPathEqualTo(BOX + "/wait_for_status")).willReturn(okJson(view("provisioning", ""))));
+		wm.stubFor(post(urlPathEqualTo(BOX + "/shutdown")).willReturn(okJson(view("shutdown", ""))));
+		try (SandboxProvider slow = new RunloopProviderFactory().create(config().extra("start-timeout", "1s").build())) {
+			assertThatExceptionOfType(ProviderTimeoutException.class)
+				.isThrownBy(() -> await(slow.createSandbox(CreateSandboxRequest.builder().build())));
+		}
+		wm.verify(1, postRequestedFor(urlPathEqualTo(BOX + "/shutdown")));
+		wm.verify(1, postRequestedFor(urlPathEqualTo("/v1/devboxes")));
 	}
 
 	@Test
