@@ -33,6 +33,7 @@ import dev.sandboxer.model.CreatePtyRequest;
 import dev.sandboxer.model.CreateSandboxRequest;
 import dev.sandboxer.model.FileInfo;
 import dev.sandboxer.model.ListSandboxesFilter;
+import dev.sandboxer.model.ProcessInfo;
 import dev.sandboxer.model.RunCommandRequest;
 import dev.sandboxer.model.SandboxInfo;
 import dev.sandboxer.model.SandboxStatus;
@@ -307,6 +308,92 @@ class RunloopProviderTests {
 		stubExecution("", "", 1);
 		assertThat(await(sandbox.exists("/x'; rm -rf /"))).isFalse();
 		assertThat(executedCommand()).isEqualTo("{\"command\":\"[ -e '/x'\\\\''; rm -rf /' ] || [ -L '/x'\\\\''; rm -rf /' ]\"}");
+	}
+
+	@Test
+	void listProcessesReadsPs() {
+		ProviderSandbox sandbox = attach();
+		stubExecution(chunk("    1 root     /sbin/init\\n   42 app      python -m http.server 80\\n", 0), "", 0);
+		assertThat(await(sandbox.listProcesses())).containsExactly(new ProcessInfo(1, "/sbin/init", "root"),
+				new ProcessInfo(42, "python -m http.server 80", "app"));
+		assertThat(executedCommand()).isEqualTo("{\"command\":\"ps -eo pid=,user=,args=\"}");
+	}
+
+	@Test
+	void killProcessOfAPidThisHandleDidNotStartRunsKill() {
+		ProviderSandbox sandbox = attach();
+		stubExecution("", chunk("kill: (77) - No such process", 0), 1);
+		assertThatExceptionOfType(NotFoundException.class).isThrownBy(() -> await(sandbox.killProcess(77)))
+			.withMessageContaining("No such process");
+		assertThat(executedCommand()).isEqualTo("{\"command\":\"kill -s KILL -- '77'\"}");
+		stubExecution("", "", 0);
+		await(sandbox.killProcess(78));
+		wm.verify(0, postRequestedFor(urlPathEqualTo(BOX + "/executions/" + EXEC + "/kill")));
+	}
+
+	@Test
+	void makeDirAndRemoveRunQuotedCommands() {
+		ProviderSandbox sandbox = attach();
+		stubExecution("", "", 0);
+		await(sandbox.makeDir("/work/a b"));
+		assertThat(executedCommand()).isEqualTo("{\"command\":\"mkdir -p -- '/work/a b'\"}");
+		await(sandbox.remove("/work/a b"));
+		assertThat(executedCommand()).isEqualTo("{\"command\":\"{ [ -e '/work/a b' ] || [ -L '/work/a b' ]; } || exit 3; "
+				+ "rm -rf -- '/work/a b'\"}");
+		stubExecution("", chunk("mkdir: Permission denied", 0), 1);
+		assertThatExceptionOfType(ProviderException.class).isThrownBy(() -> await(sandbox.makeDir("/root/x")))
+			.withMessageContaining("makeDir")
+			.withMessageContaining("Permission denied");
+		stubExecution("", "", 3);
+		assertThatExceptionOfType(NotFoundException.class).isThrownBy(() -> await(sandbox.remove("/gone")));
+	}
+
+	@Test
+	void streamsReadAndWriteThroughDownloadAndUpload() throws Exception {
+		ProviderSandbox sandbox = attach();
+		byte[] content = new byte[300 * 1024];
+		new Random(11).nextBytes(content);
+		stubExecution("", "", 0);
+		wm.stubFor(post(urlPathEqualTo(BOX + "/upload_file")).willReturn(okJson("{}")));
+		await(sandbox.writeFileStream("notes/big.bin", new java.io.ByteArrayInputStream(content), 0640, null));
+		LoggedRequest upload = wm.findAll(postRequestedFor(urlPathEqualTo(BOX + "/upload_file"))).get(0);
+		assertThat(upload.getPart("path").getBody().asString()).isEqualTo("notes/big.bin");
+		assertThat(upload.getPart("file").getBody().asBytes()).isEqualTo(content);
+		assertThat(executedCommand()).isEqualTo("{\"command\":\"chmod -- '640' 'notes/big.bin'\"}");
+		wm.stubFor(post(urlPathEqualTo(BOX + "/download_file")).withRequestBody(equalToJson("{\"path\":\"notes/big.bin\"}"))
+			.willReturn(aResponse().withHeader("Content-Type", "application/octet-stream").withBody(content)));
+		try (java.io.InputStream in = await(sandbox.readFileStream("notes/big.bin"))) {
+			assertThat(in.readAllBytes()).isEqualTo(content);
+		}
+	}
+
+	@Test
+	void pingAsksForOneDevboxAndListStopsAtItsLimit() {
+		wm.stubFor(get(urlPathEqualTo("/v1/devboxes"))
+			.willReturn(okJson("{\"has_more\":true,\"devboxes\":[" + view("running", "") + "]}")));
+		assertThat(await(this.provider.ping())).containsEntry("baseUrl", wm.baseUrl());
+		wm.verify(getRequestedFor(urlPathEqualTo("/v1/devboxes")).withQueryParam("limit", equalTo("1"))
+			.withHeader("Authorization", equalTo("Bearer " + KEY)));
+		wm.resetRequests();
+		assertThat(await(this.provider.listSandboxes(ListSandboxesFilter.builder().limit(1).build())))
+			.extracting(SandboxInfo::id)
+			.containsExactly(ID);
+		wm.verify(1, getRequestedFor(urlPathEqualTo("/v1/devboxes")));
+		wm.verify(getRequestedFor(urlPathEqualTo("/v1/devboxes")).withQueryParam("limit", equalTo("1")));
+	}
+
+	@Test
+	void theAsyncFaceRunsTheSameImplementation() throws Exception {
+		wm.stubFor(get(urlPathEqualTo(BOX)).willReturn(okJson(view("running", ""))));
+		stubExecution(chunk("hi", 0), "", 0);
+		try (Sandboxer client = sandboxer()) {
+			CommandResult result = client.async()
+				.attachSandbox(ID)
+				.thenCompose((sandbox) -> sandbox.runCommand("echo hi"))
+				.get(20, TimeUnit.SECONDS);
+			assertThat(result.stdout()).isEqualTo("hi");
+			assertThat(result.exitCode()).isZero();
+		}
 	}
 
 	@Test
