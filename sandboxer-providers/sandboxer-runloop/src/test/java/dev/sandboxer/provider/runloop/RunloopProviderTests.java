@@ -200,6 +200,18 @@ class RunloopProviderTests {
 	}
 
 	@Test
+	void aCommandIsNotRetriedOn503() {
+		ProviderSandbox sandbox = attach();
+		wm.stubFor(post(urlPathEqualTo(BOX + "/execute_async")).willReturn(aResponse().withStatus(503)
+			.withBody("{\"message\":\"devbox busy\"}")));
+		assertThatExceptionOfType(ProviderException.class)
+			.isThrownBy(() -> await(sandbox.runCommand(RunCommandRequest.of("touch x"), CommandOutputListener.NONE)))
+			.withMessageContaining("devbox busy")
+			.satisfies((error) -> assertThat(error.status()).contains(503));
+		wm.verify(1, postRequestedFor(urlPathEqualTo(BOX + "/execute_async")));
+	}
+
+	@Test
 	void listPagesWithStartingAfterAndFiltersMetadataHere() {
 		wm.stubFor(get(urlPathEqualTo("/v1/devboxes")).withQueryParam("starting_after", WireMock.absent())
 			.willReturn(okJson("{\"has_more\":true,\"devboxes\":[" + view("running", "").replace(ID, "a1") + ","
