@@ -69,7 +69,7 @@ final class BlaxelProvider implements SandboxProvider {
 
 	@Override
 	public ProviderName name() {
-		return ProviderName.BLAXEL;
+		return BlaxelProviderFactory.NAME;
 	}
 
 	@Override

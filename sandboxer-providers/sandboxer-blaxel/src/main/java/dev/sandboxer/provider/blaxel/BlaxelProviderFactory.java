@@ -1,6 +1,9 @@
 package dev.sandboxer.provider.blaxel;
 
+import java.util.List;
+
 import dev.sandboxer.config.ProviderConfig;
+import dev.sandboxer.config.ProviderSetting;
 import dev.sandboxer.model.ProviderName;
 import dev.sandboxer.spi.ProviderFactory;
 import dev.sandboxer.spi.SandboxProvider;
@@ -12,15 +15,29 @@ import dev.sandboxer.spi.SandboxProvider;
  */
 public final class BlaxelProviderFactory implements ProviderFactory {
 
+	/** The provider type, kept here so that core names no provider it does not hold. */
+	static final ProviderName NAME = ProviderName.of(BlaxelSettings.PROVIDER);
+
 	@Override
 	public ProviderName name() {
-		return ProviderName.BLAXEL;
+		return NAME;
+	}
+
+	@Override
+	public String description() {
+		return "Blaxel sandboxes (control plane and each sandbox's sandbox-api).";
+	}
+
+	@Override
+	public List<ProviderSetting> settings() {
+		return BlaxelSettings.ALL;
 	}
 
 	/** @throws dev.sandboxer.error.BadConfigException naming {@code api-key} or {@code workspace} when one is missing */
 	@Override
 	public SandboxProvider create(ProviderConfig config) {
-		String apiKey = config.requireApiKey(BlaxelSettings.PROVIDER, "BL_API_KEY");
+		String apiKey = config.requireApiKey(BlaxelSettings.PROVIDER,
+				BlaxelSettings.API_KEY.environmentVariables().toArray(String[]::new));
 		return new BlaxelProvider(BlaxelSettings.from(config), apiKey, config);
 	}
 

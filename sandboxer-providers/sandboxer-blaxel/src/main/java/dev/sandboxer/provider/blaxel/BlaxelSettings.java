@@ -2,25 +2,18 @@ package dev.sandboxer.provider.blaxel;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 
 import dev.sandboxer.config.ProviderConfig;
+import dev.sandboxer.config.ProviderSetting;
 import dev.sandboxer.error.BadConfigException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The Blaxel settings resolved once from a {@link ProviderConfig}, with the official SDK's defaults and environment
- * variables (blaxel-ai/sdk-typescript {@code @blaxel/core/src/common/settings.ts}):
- * <ul>
- * <li>{@code api-key}, else {@code BL_API_KEY} (required);</li>
- * <li>{@code workspace}, else {@code BL_WORKSPACE} (required: every call names it in {@code X-Blaxel-Workspace});</li>
- * <li>{@code base-url}, else {@code BL_API_URL}, else {@code https://api.blaxel.ai/v0};</li>
- * <li>{@code image}, else {@code blaxel/base-image:latest}; {@code memory-mb}, else 4096 (the SDK's create
- * defaults);</li>
- * <li>{@code region}, else {@code BL_REGION}, else none (the control plane then picks the closest);</li>
- * <li>{@code run-url}, else {@code BL_RUN_URL}, else {@code https://run.blaxel.ai}: only for a sandbox whose record
- * has no {@code metadata.url}, which is then {@code <run-url>/<workspace>/sandboxes/<name>} as in the SDK.</li>
- * </ul>
- * The API key is kept out of this record; see {@link BlaxelProvider}.
+ * The Blaxel settings: each key declared once below with its default and the official SDK's environment variable
+ * (blaxel-ai/sdk-typescript {@code @blaxel/core/src/common/settings.ts}; the declarations also feed the Spring Boot
+ * starter and IDE metadata), resolved once from a {@link ProviderConfig}. The API key is kept out of this record; see
+ * {@link BlaxelProvider}.
  */
 record BlaxelSettings(URI apiUrl, String workspace, String image, int memoryMb, @Nullable String region,
 		String runUrl, Duration defaultTimeout) {
@@ -35,19 +28,51 @@ record BlaxelSettings(URI apiUrl, String workspace, String image, int memoryMb, 
 
 	static final int DEFAULT_MEMORY_MB = 4096;
 
+	static final ProviderSetting API_KEY = ProviderSetting.text(ProviderSetting.API_KEY, "Blaxel API key.")
+		.withEnvironment("BL_API_KEY");
+
+	static final ProviderSetting BASE_URL = ProviderSetting
+		.text(ProviderSetting.BASE_URL, "URL of the Blaxel control plane.")
+		.withDefault(DEFAULT_API_URL)
+		.withEnvironment("BL_API_URL");
+
+	static final ProviderSetting WORKSPACE = ProviderSetting
+		.text("workspace", "Blaxel workspace that every call names (X-Blaxel-Workspace); required.")
+		.withEnvironment("BL_WORKSPACE");
+
+	static final ProviderSetting IMAGE = ProviderSetting
+		.text("image", "Image of new sandboxes when a create request names no template.")
+		.withDefault(DEFAULT_IMAGE);
+
+	static final ProviderSetting MEMORY_MB = ProviderSetting
+		.of("memory-mb", Integer.class,
+				"Memory of new sandboxes in MB when a create request names none; Blaxel gives one CPU per 2048 MB.")
+		.withDefault(DEFAULT_MEMORY_MB);
+
+	static final ProviderSetting REGION = ProviderSetting
+		.text("region", "Region of new sandboxes (us-pdx-1, eu-lon-1, ...); the closest one when not set.")
+		.withEnvironment("BL_REGION");
+
+	static final ProviderSetting RUN_URL = ProviderSetting
+		.text("run-url", "Base of a sandbox's address when its record has no metadata.url: "
+				+ "<run-url>/<workspace>/sandboxes/<name>.")
+		.withDefault(DEFAULT_RUN_URL)
+		.withEnvironment("BL_RUN_URL");
+
+	/** Every key this provider reads, in the order the README lists them. */
+	static final List<ProviderSetting> ALL = List.of(API_KEY, BASE_URL, WORKSPACE, IMAGE, MEMORY_MB, REGION, RUN_URL);
+
 	static BlaxelSettings from(ProviderConfig config) {
-		String workspace = config.extraOrEnv("workspace", "BL_WORKSPACE")
-			.map(String::strip)
-			.orElseThrow(() -> new BadConfigException(PROVIDER, "workspace",
-					"No workspace for provider 'blaxel': set 'workspace' or the environment variable BL_WORKSPACE"));
-		URI apiUrl = URI.create(config.baseUrlOr(DEFAULT_API_URL, "BL_API_URL"));
-		String image = config.extra("image").map(String::strip).orElse(DEFAULT_IMAGE);
-		long memory = config.numberExtra("memory-mb").orElse((long) DEFAULT_MEMORY_MB);
+		String workspace = config.require(PROVIDER, WORKSPACE).strip();
+		URI apiUrl = URI.create(config.urlValue(BASE_URL).orElseThrow());
+		String image = config.value(IMAGE).map(String::strip).orElseThrow();
+		long memory = config.numberValue(MEMORY_MB).orElseThrow();
 		if (memory < 1 || memory > Integer.MAX_VALUE) {
-			throw new BadConfigException(PROVIDER, "memory-mb", "'memory-mb' must be a positive number of MB, got " + memory);
+			throw new BadConfigException(PROVIDER, MEMORY_MB.key(),
+					"'memory-mb' must be a positive number of MB, got " + memory);
 		}
-		String region = config.extraOrEnv("region", "BL_REGION").map(String::strip).orElse(null);
-		String runUrl = config.urlExtra("run-url", "BL_RUN_URL").orElse(DEFAULT_RUN_URL);
+		String region = config.value(REGION).map(String::strip).orElse(null);
+		String runUrl = config.urlValue(RUN_URL).orElseThrow();
 		return new BlaxelSettings(apiUrl, workspace, image, (int) memory, region, runUrl, config.defaultTimeout());
 	}
 

@@ -41,7 +41,7 @@ final class SandboxInfos {
 		Integer memory = (runtime != null) ? runtime.memory() : null;
 		Integer cpus = (memory != null && memory > 0 && memory % 2048 == 0) ? memory / 2048 : null;
 		Map<String, String> labels = (metadata != null && metadata.labels() != null) ? metadata.labels() : Map.of();
-		return new SandboxInfo(name, ProviderName.BLAXEL, (runtime != null) ? runtime.image() : null,
+		return new SandboxInfo(name, BlaxelProviderFactory.NAME, (runtime != null) ? runtime.image() : null,
 				status(sandbox.status(), sandbox.state()), (created != null) ? created : Instant.now(),
 				expiresAt(runtime, created, sandbox.expiresIn()), labels, cpus, memory);
 	}

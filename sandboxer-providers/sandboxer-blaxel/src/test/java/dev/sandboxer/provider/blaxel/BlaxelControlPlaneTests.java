@@ -240,7 +240,7 @@ class BlaxelControlPlaneTests {
 				.apiKey(API_KEY)
 				.environment((name) -> null)
 				.build()))
-			.withMessageContaining("BL_WORKSPACE");
+			.withMessageContaining("BL_WORKSPACE").withMessageContaining("workspace");
 		Map<String, String> env = Map.of("BL_API_KEY", "k", "BL_WORKSPACE", "w", "BL_API_URL", "https://api.example/v0");
 		BlaxelSettings settings = BlaxelSettings
 			.from(dev.sandboxer.config.ProviderConfig.builder().environment(env::get).build());
