@@ -56,6 +56,9 @@ public interface AsyncSandbox extends AutoCloseable {
 
 	CompletableFuture<Void> killProcess(int pid);
 
+	/** See {@link Sandbox#killProcess(int, Duration)}. */
+	CompletableFuture<Void> killProcess(int pid, Duration gracePeriod);
+
 	CompletableFuture<List<ProcessInfo>> listProcesses();
 
 	CompletableFuture<byte[]> readFile(String path);
@@ -84,6 +87,9 @@ public interface AsyncSandbox extends AutoCloseable {
 	CompletableFuture<Void> resizePty(int pid, int rows, int cols);
 
 	CompletableFuture<Void> killPty(int pid);
+
+	/** See {@link Sandbox#killPty(int, Duration)}. */
+	CompletableFuture<Void> killPty(int pid, Duration gracePeriod);
 
 	CompletableFuture<List<PtyInfo>> listPty();
 

@@ -106,6 +106,11 @@ final class BlockingSandbox implements Sandbox {
 	}
 
 	@Override
+	public void killProcess(int pid, Duration gracePeriod) {
+		Await.result(this.async.killProcess(pid, gracePeriod));
+	}
+
+	@Override
 	public List<ProcessInfo> listProcesses() {
 		return Await.result(this.async.listProcesses());
 	}
@@ -173,6 +178,11 @@ final class BlockingSandbox implements Sandbox {
 	@Override
 	public void killPty(int pid) {
 		Await.result(this.async.killPty(pid));
+	}
+
+	@Override
+	public void killPty(int pid, Duration gracePeriod) {
+		Await.result(this.async.killPty(pid, gracePeriod));
 	}
 
 	@Override

@@ -146,6 +146,14 @@ final class DefaultAsyncSandbox implements AsyncSandbox {
 	}
 
 	@Override
+	public CompletableFuture<Void> killProcess(int pid, Duration gracePeriod) {
+		Ids.requirePid(pid);
+		Ids.requireGracePeriod(gracePeriod);
+		return observe(SandboxerOperation.KILL_PROCESS, () -> gracePeriod.isZero() ? this.delegate.killProcess(pid)
+				: this.delegate.killProcess(pid, gracePeriod));
+	}
+
+	@Override
 	public CompletableFuture<List<ProcessInfo>> listProcesses() {
 		return observe(SandboxerOperation.LIST_PROCESSES, this.delegate::listProcesses);
 	}
@@ -240,6 +248,14 @@ final class DefaultAsyncSandbox implements AsyncSandbox {
 	public CompletableFuture<Void> killPty(int pid) {
 		Ids.requirePid(pid);
 		return observe(SandboxerOperation.KILL_PTY, () -> this.delegate.killPty(pid));
+	}
+
+	@Override
+	public CompletableFuture<Void> killPty(int pid, Duration gracePeriod) {
+		Ids.requirePid(pid);
+		Ids.requireGracePeriod(gracePeriod);
+		return observe(SandboxerOperation.KILL_PTY,
+				() -> gracePeriod.isZero() ? this.delegate.killPty(pid) : this.delegate.killPty(pid, gracePeriod));
 	}
 
 	@Override

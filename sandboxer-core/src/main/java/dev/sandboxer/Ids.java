@@ -30,6 +30,12 @@ final class Ids {
 		}
 	}
 
+	static void requireGracePeriod(Duration gracePeriod) {
+		if (gracePeriod == null || gracePeriod.isNegative()) {
+			throw new IllegalArgumentException("A grace period is zero or positive, got " + gracePeriod);
+		}
+	}
+
 	static void requirePort(int port) {
 		if (port < 1 || port > 65535) {
 			throw new IllegalArgumentException("A port is between 1 and 65535, got " + port);

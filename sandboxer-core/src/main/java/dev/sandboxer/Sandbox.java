@@ -78,7 +78,16 @@ public interface Sandbox extends AutoCloseable {
 	/** Waits for a started command to end; works from any client attached to this sandbox. */
 	CommandResult waitForHandle(String handleId);
 
+	/** Kills a process (and its process group, where the provider keeps one) with SIGKILL, at once. */
 	void killProcess(int pid);
+
+	/**
+	 * Ends a process gently: SIGTERM first, then SIGKILL if it still runs once {@code gracePeriod} is over, so that
+	 * it can clean up. Returns when it ended or was killed. A zero grace period is {@link #killProcess(int)}.
+	 * @throws dev.sandboxer.error.NotSupportedException where the provider can only kill outright and the grace
+	 * period is not zero
+	 */
+	void killProcess(int pid, Duration gracePeriod);
 
 	List<ProcessInfo> listProcesses();
 
@@ -119,6 +128,9 @@ public interface Sandbox extends AutoCloseable {
 	void resizePty(int pid, int rows, int cols);
 
 	void killPty(int pid);
+
+	/** Ends a terminal's process gently, as {@link #killProcess(int, Duration)} does. */
+	void killPty(int pid, Duration gracePeriod);
 
 	List<PtyInfo> listPty();
 

@@ -21,7 +21,7 @@ public record CreatePtyRequest(@Nullable String command, int rows, int cols, @Nu
 	public CreatePtyRequest {
 		Requests.requirePositive(rows, "rows");
 		Requests.requirePositive(cols, "cols");
-		env = Map.copyOf(env);
+		env = Requests.requireEnvironment(env);
 	}
 
 	public static Builder builder() {

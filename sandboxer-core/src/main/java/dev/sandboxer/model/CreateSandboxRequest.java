@@ -29,7 +29,7 @@ public record CreateSandboxRequest(@Nullable String template, @Nullable Duration
 
 	public CreateSandboxRequest {
 		metadata = Map.copyOf(metadata);
-		envs = Map.copyOf(envs);
+		envs = Requests.requireEnvironment(envs);
 		ports = Set.copyOf(ports);
 		options = Map.copyOf(options);
 		Requests.requirePositive(timeout, "timeout");

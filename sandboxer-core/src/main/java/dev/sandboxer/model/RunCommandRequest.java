@@ -22,7 +22,7 @@ public record RunCommandRequest(String command, @Nullable String cwd, Map<String
 
 	public RunCommandRequest {
 		Requests.requireText(command, "command");
-		env = Map.copyOf(env);
+		env = Requests.requireEnvironment(env);
 		Requests.requirePositive(timeout, "timeout");
 	}
 

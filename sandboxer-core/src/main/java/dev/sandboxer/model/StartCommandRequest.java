@@ -19,7 +19,7 @@ public record StartCommandRequest(String command, @Nullable String cwd, Map<Stri
 
 	public StartCommandRequest {
 		Requests.requireText(command, "command");
-		env = Map.copyOf(env);
+		env = Requests.requireEnvironment(env);
 	}
 
 	public static StartCommandRequest of(String command) {

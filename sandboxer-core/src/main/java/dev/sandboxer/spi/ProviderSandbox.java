@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 
 import dev.sandboxer.CommandOutputListener;
 import dev.sandboxer.PtyListener;
+import dev.sandboxer.error.NotSupportedException;
 import dev.sandboxer.model.CommandHandle;
 import dev.sandboxer.model.CommandResult;
 import dev.sandboxer.model.CreatePtyRequest;
@@ -53,7 +54,17 @@ public interface ProviderSandbox {
 	/** Waits for a started command; works from any client attached to the same sandbox. */
 	CompletableFuture<CommandResult> waitForHandle(String handleId);
 
+	/** SIGKILL at once. */
 	CompletableFuture<Void> killProcess(int pid);
+
+	/**
+	 * SIGTERM, then SIGKILL when the process still runs after {@code gracePeriod} (positive; a zero grace period
+	 * calls {@link #killProcess(int)}). A provider that can send only SIGKILL keeps this default, which refuses.
+	 */
+	default CompletableFuture<Void> killProcess(int pid, Duration gracePeriod) {
+		return CompletableFuture.failedFuture(new NotSupportedException(initialInfo().provider().id(),
+				"killProcess with a grace period", "its API can only kill a process outright; use killProcess(pid)"));
+	}
 
 	CompletableFuture<List<ProcessInfo>> listProcesses();
 
@@ -84,6 +95,12 @@ public interface ProviderSandbox {
 	CompletableFuture<Void> resizePty(int pid, int rows, int cols);
 
 	CompletableFuture<Void> killPty(int pid);
+
+	/** As {@link #killProcess(int, Duration)}, for a terminal's process. */
+	default CompletableFuture<Void> killPty(int pid, Duration gracePeriod) {
+		return CompletableFuture.failedFuture(new NotSupportedException(initialInfo().provider().id(),
+				"killPty with a grace period", "its API can only kill a terminal outright; use killPty(pid)"));
+	}
 
 	CompletableFuture<List<PtyInfo>> listPty();
 

@@ -36,6 +36,9 @@ final class BackgroundCommands {
 
 	private static final Pattern HANDLE = Pattern.compile("[0-9a-f]{32}");
 
+	/** The supervisor's {@code $0}, which process listings leave out (the command itself is shown). */
+	static final String SUPERVISOR_NAME = "sandboxer-job";
+
 	private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
 	private static final long MAX_POLL_DELAY_MS = 250;
@@ -77,9 +80,9 @@ final class BackgroundCommands {
 
 	CompletableFuture<CommandHandle> start(String containerId, StartCommandRequest request) {
 		String handle = UUID.randomUUID().toString().replace("-", "");
-		List<String> argv = List.of("sh", "-c", START, "sh", JOBS, handle, request.command());
+		List<String> argv = List.of("sh", "-c", START, SUPERVISOR_NAME, JOBS, handle, request.command());
 		ExecSpec spec = new ExecSpec(argv, request.user(), request.env(), request.cwd(), START_TIMEOUT);
-		return this.exec.run(containerId, spec, CommandOutputListener.NONE).thenApply((outcome) -> {
+		return ContainerExec.map(this.exec.run(containerId, spec, CommandOutputListener.NONE), (outcome) -> {
 			String pid = outcome.stdout().strip();
 			if (outcome.exitCode() != 0 || !pid.matches("[0-9]{1,9}")) {
 				throw new ProviderException(EngineErrors.PROVIDER, "Could not start a background command in "

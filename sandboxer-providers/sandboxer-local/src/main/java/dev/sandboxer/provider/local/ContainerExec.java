@@ -10,6 +10,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
@@ -21,6 +22,7 @@ import com.github.dockerjava.api.model.StreamType;
 import dev.sandboxer.CommandOutputListener;
 import dev.sandboxer.error.NotFoundException;
 import dev.sandboxer.error.ProviderException;
+import dev.sandboxer.error.ProviderTimeoutException;
 import dev.sandboxer.error.SandboxerException;
 import dev.sandboxer.spi.CommandOutputCollector;
 import org.jspecify.annotations.Nullable;
@@ -32,14 +34,31 @@ import org.slf4j.LoggerFactory;
  * decoded as UTF-8 as they arrive, the exit code asked of the Engine at the end.
  * <p>
  * <b>Timeouts kill inside the container.</b> Dropping the connection would leave the process running (the
- * reference SDKs' defect D-L7), and the Engine only knows its host pid. So every process gets a variable
- * {@value #MARKER_VARIABLE} with a value of its own, which its children inherit; at the timeout a second exec, as
- * root, kills every process in the container whose environment holds it. A process that clears its environment
- * escapes this; nothing else does.
+ * reference SDKs' defect D-L7), and the Engine only knows its host pid. So every process runs as the child of a
+ * small {@code sh} wrapper whose {@code $0} is {@value #WRAPPER_PREFIX}&lt;id&gt;, with an id of its own. The Engine
+ * starts each exec in a session of its own, led by that wrapper. At the timeout a second exec, as root, finds the
+ * wrapper by its command line, and stops and kills it and every process of its session, every child of those, and
+ * every process whose environment holds {@value #MARKER_VARIABLE}=&lt;id&gt; (inherited by children). The command
+ * line and {@code /proc/<pid>/stat} can be read for any user's process; the environment only for one's own or by
+ * a root with {@code CAP_SYS_PTRACE}, which containers lack, so the session is what finds the processes of a command
+ * run as another user. A process that both leaves the session ({@code setsid}) and clears its environment, or that
+ * runs as another user and leaves the session after its parent died, escapes; nothing else does.
  */
 final class ContainerExec {
 
 	static final String MARKER_VARIABLE = "SANDBOXER_EXEC_ID";
+
+	/** How the wrapper of every process names itself ({@code $0}); {@link ContainerProcesses} hides it. */
+	static final String WRAPPER_PREFIX = "sandboxer-exec:";
+
+	/**
+	 * Runs its arguments as a child and exits with the child's status; the {@code exit} keeps the shell from
+	 * replacing itself with the child, so the wrapper, and its name, stay until the child ends.
+	 */
+	private static final String WRAPPER = """
+			"$@"
+			exit $?
+			""";
 
 	private static final Logger logger = LoggerFactory.getLogger(ContainerExec.class);
 
@@ -53,25 +72,40 @@ final class ContainerExec {
 	private static final long SETTLE_MS = 200;
 
 	/**
-	 * Kills, as root, the processes whose environment holds the marker given as $1. Each is stopped the moment it is
-	 * found and all are killed at the end of a round, so that none runs on while the others die (the glob orders
-	 * pids as text, so a parent may come after its children). A child forked before its parent was stopped is
-	 * caught by the next round. BusyBox grep stops a line at its first NUL, hence tr first.
+	 * Kills, as root, the processes of the command whose id is $1: its wrapper (an exec's first process, so its
+	 * parent is outside the container: ppid 0), everything in the wrapper's session, every child of a process
+	 * found, and whatever carries the id in its environment, where that can be read. Each is stopped the moment it is
+	 * found, so that none forks or exits meanwhile; the rounds repeat until one finds nothing new (the glob orders
+	 * pids as text, so a child may come before its parent), then all are killed together. Children of this script
+	 * ({@code tr}, {@code grep}) are skipped. BusyBox grep stops a line at its first NUL, hence tr first.
 	 */
 	private static final String KILL_MARKED = """
-			self=$$
-			for round in 1 2 3; do
-			  found=
-			  for f in /proc/[0-9]*/environ; do
-			    p=${f#/proc/}; p=${p%/environ}
+			self=$$ id=$1 sids= found=
+			for round in 1 2 3 4 5 6; do
+			  new=
+			  for d in /proc/[0-9]*; do
+			    p=${d#/proc/}
 			    [ "$p" = "$self" ] && continue
-			    if tr '\\0' '\\n' 2>/dev/null <"$f" | grep -q -x -F "$1"; then
-			      kill -STOP "$p" 2>/dev/null && found="$found $p"
+			    case " $found " in *" $p "*) continue;; esac
+			    read -r st 2>/dev/null <"$d/stat" || continue
+			    set -- ${st##*) }
+			    [ "$2" = "$self" ] && continue
+			    m=
+			    case " $sids " in *" $4 "*) m=1;; esac
+			    case " $found $new " in *" $2 "*) m=1;; esac
+			    if [ -z "$m" ] && [ "$2" = 0 ] && tr '\\0' '\\n' 2>/dev/null <"$d/cmdline" | grep -q -x -F "sandboxer-exec:$id"; then
+			      m=1; sids="$sids $4"
 			    fi
+			    if [ -z "$m" ] && tr '\\0' '\\n' 2>/dev/null <"$d/environ" | grep -q -x -F "SANDBOXER_EXEC_ID=$id"; then
+			      m=1
+			    fi
+			    [ -n "$m" ] && kill -STOP "$p" 2>/dev/null && new="$new $p"
 			  done
-			  [ -n "$found" ] || break
-			  kill -9 $found 2>/dev/null
+			  [ -n "$new" ] || break
+			  found="$found $new"
 			done
+			[ -z "$found" ] || kill -9 $found 2>/dev/null
+			exit 0
 			""";
 
 	private final DockerEngine engine;
@@ -80,26 +114,47 @@ final class ContainerExec {
 		this.engine = engine;
 	}
 
-	/** Runs a process to its end or its timeout; output also goes to the listener as it arrives. */
+	/**
+	 * Runs a process to its end or its timeout; output also goes to the listener as it arrives. Cancelling the
+	 * future kills the process and its children inside the container.
+	 */
 	CompletableFuture<ExecOutcome> run(String containerId, ExecSpec spec, CommandOutputListener listener) {
-		Run run = new Run(containerId, MARKER_VARIABLE + "=" + UUID.randomUUID(), listener);
+		Run run = new Run(containerId, UUID.randomUUID().toString(), listener);
+		List<String> argv = new ArrayList<>(List.of("sh", "-c", WRAPPER, WRAPPER_PREFIX + run.marker));
+		argv.addAll(spec.argv());
 		this.engine.call(subject(containerId), (client) -> {
-			run.execId = create(client, containerId, spec.argv(), environment(spec, run.marker), spec.user(), spec.cwd())
+			run.execId = create(client, containerId, argv, environment(spec, run.marker), spec.user(), spec.cwd())
 				.withAttachStdin(false)
 				.withTty(false)
 				.exec()
 				.getId();
-			client.execStartCmd(run.execId).withDetach(false).withTty(false).exec(run);
+			this.engine.streamingClient().execStartCmd(run.execId).withDetach(false).withTty(false).exec(run);
 			return run.execId;
 		}).whenComplete((execId, error) -> {
+			run.startReturned = true;
 			if (error != null) {
 				run.fail(error);
+			}
+			else if (run.result.isCancelled()) {
+				// Cancelled while the process was being started: it runs now, so it is killed now.
+				run.killAndDrop();
 			}
 			else {
 				run.armTimeout(spec.timeout());
 			}
 		});
 		return run.result;
+	}
+
+	/** {@code source} mapped; cancelling the mapped future cancels {@code source} too, which a plain thenApply does not. */
+	static <T, R> CompletableFuture<R> map(CompletableFuture<T> source, Function<T, R> mapping) {
+		CompletableFuture<R> mapped = source.thenApply(mapping);
+		mapped.whenComplete((value, error) -> {
+			if (mapped.isCancelled()) {
+				source.cancel(true);
+			}
+		});
+		return mapped;
 	}
 
 	/** An exec of {@code argv} with its output attached, as {@code user} in {@code cwd} when they are given. */
@@ -119,15 +174,27 @@ final class ContainerExec {
 		return create;
 	}
 
-	/** Kills every process in the container that carries a marker; a blocking call for engine threads. */
+	/**
+	 * Kills every process of a command (see {@link #KILL_MARKED}); a blocking call for engine threads. When the kill
+	 * does not finish in time its connection is closed, and the caller hears of it.
+	 */
 	void killMarked(DockerClient client, String containerId, String marker) throws InterruptedException {
-		String execId = create(client, containerId, List.of("sh", "-c", KILL_MARKED, "sh", marker), List.of(), "0", null)
+		String execId = create(client, containerId, List.of("sh", "-c", KILL_MARKED, "sandboxer-kill", marker),
+				List.of(), "0", null)
 			.exec()
 			.getId();
-		ResultCallback.Adapter<Frame> done = client.execStartCmd(execId)
+		try (ResultCallback.Adapter<Frame> done = this.engine.streamingClient()
+			.execStartCmd(execId)
 			.withDetach(false)
-			.exec(new ResultCallback.Adapter<>());
-		done.awaitCompletion(KILL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+			.exec(new ResultCallback.Adapter<>())) {
+			if (!done.awaitCompletion(KILL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+				throw new ProviderTimeoutException(EngineErrors.PROVIDER, "Killing a process in " + subject(containerId)
+						+ " did not finish within " + KILL_TIMEOUT.toSeconds() + " s", null);
+			}
+		}
+		catch (IOException ex) {
+			// Closing a finished kill's connection failed: nothing is left to release.
+		}
 	}
 
 	/** The exit code of a process whose stream ended; the Engine may need a moment more to record it. */
@@ -170,18 +237,20 @@ final class ContainerExec {
 
 	private static List<String> environment(ExecSpec spec, String marker) {
 		List<String> env = new ArrayList<>(dockerEnvironment(spec.env()));
-		env.add(marker);
+		env.add(MARKER_VARIABLE + "=" + marker);
 		return env;
 	}
 
-	/** Variables as the Engine takes them, {@code NAME=value}; a name the Engine would misread is refused. */
+	/**
+	 * Variables as the Engine takes them, {@code NAME=value}; a name the Engine would misread is refused (the request
+	 * records refuse them first; this guards the provider's own callers).
+	 */
 	static List<String> dockerEnvironment(Map<String, String> variables) {
 		List<String> env = new ArrayList<>(variables.size() + 1);
 		variables.forEach((name, value) -> {
 			if (name.isEmpty() || name.indexOf('=') >= 0 || name.indexOf('\0') >= 0) {
-				throw new SandboxerException(EngineErrors.PROVIDER,
-						"An environment variable name must be non-empty and hold neither '=' nor NUL, got '" + name + "'",
-						null);
+				throw new IllegalArgumentException(
+						"An environment variable name must be non-empty and hold neither '=' nor NUL, got '" + name + "'");
 			}
 			env.add(name + "=" + value);
 		});
@@ -215,6 +284,9 @@ final class ContainerExec {
 		/** Guarded by this: the decoders were flushed and the outcome made. */
 		private boolean settled;
 
+		/** Set once the call that creates and starts the process returned, whether it started it or not. */
+		volatile boolean startReturned;
+
 		private volatile @Nullable Closeable connection;
 
 		private volatile @Nullable ScheduledFuture<?> timer;
@@ -223,10 +295,14 @@ final class ContainerExec {
 			this.containerId = containerId;
 			this.marker = marker;
 			this.output = new CommandOutputCollector(listener);
-			// Cancelling the call stops the process too, not just the wait for it.
+			// Cancelling the call stops the process too, not just the wait for it; a process still being started is
+			// killed once it is (see run).
 			this.result.whenComplete((outcome, error) -> {
 				if (this.result.isCancelled()) {
-					killAndDrop();
+					cancelTimer();
+					if (this.startReturned) {
+						killAndDrop();
+					}
 				}
 			});
 		}
@@ -249,14 +325,14 @@ final class ContainerExec {
 		}
 
 		/** Kills the process tree inside the container, then drops the connection if output still trickles in. */
-		private void killAndDrop() {
+		void killAndDrop() {
 			ContainerExec.this.engine.call(subject(this.containerId), (client) -> {
 				killMarked(client, this.containerId, this.marker);
 				return null;
 			}).whenComplete((ignored, error) -> {
 				if (error != null) {
-					logger.warn("Could not kill a timed-out process in {}: {}", subject(this.containerId),
-							error.getMessage());
+					logger.warn("Could not kill a {} process in {}: {}", this.timedOut ? "timed-out" : "cancelled",
+							subject(this.containerId), error.getMessage());
 				}
 				ContainerExec.this.engine.scheduler()
 					.schedule(this::dropConnection, DRAIN_AFTER_KILL.toMillis(), TimeUnit.MILLISECONDS);
@@ -267,6 +343,9 @@ final class ContainerExec {
 			if (!this.result.isDone()) {
 				closeQuietly();
 				finishTimedOut();
+			}
+			else if (this.result.isCancelled() && !this.ended) {
+				closeQuietly();
 			}
 		}
 

@@ -74,7 +74,9 @@ final class ContainerFiles {
 	Optional<InputStream> openIfPresent(String containerId, ContainerPath path) {
 		ContainerPath current = path;
 		for (int hop = 0; hop <= MAX_LINKS; hop++) {
-			DockerHttpClient.Response response = archive("GET", containerId, current);
+			// A stream the caller reads at its own pace: no response timeout.
+			DockerHttpClient.Response response = this.engine.sendStreaming(
+					DockerHttpClient.Request.builder().method("GET"), archivePath(containerId, current));
 			if (response.getStatusCode() == 404) {
 				requireContainerAfter(response, containerId);
 				return Optional.empty();
@@ -206,7 +208,7 @@ final class ContainerFiles {
 			.method(Method.PUT)
 			.putHeader("Content-Type", "application/x-tar")
 			.body(tar);
-		try (DockerHttpClient.Response response = this.engine.send(request,
+		try (DockerHttpClient.Response response = this.engine.sendStreaming(request,
 				archivePath(containerId, directory) + query)) {
 			int status = response.getStatusCode();
 			if (status >= 200 && status < 300) {

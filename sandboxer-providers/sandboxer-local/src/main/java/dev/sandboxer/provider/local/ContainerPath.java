@@ -4,17 +4,24 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * A path inside a container, made absolute and clean: a relative path is taken from {@code /} (as the Engine's
- * archive endpoints take it), {@code .} and empty segments go, {@code ..} goes up. Any other character, quotes,
- * {@code $(...)}, spaces and newlines included, is part of a name and stays as it is.
+ * A path inside a container, made absolute and clean: a relative path is taken from a base directory (the
+ * container's working directory, see {@link #of(String, ContainerPath)}; {@code /} for {@link #of(String)}),
+ * {@code .} and empty segments go, {@code ..} goes up. Any other character, quotes, {@code $(...)}, spaces and
+ * newlines included, is part of a name and stays as it is.
  */
 record ContainerPath(String value) {
 
 	static final ContainerPath ROOT = new ContainerPath("/");
 
 	static ContainerPath of(String path) {
+		return of(path, ROOT);
+	}
+
+	/** A path as a command started in {@code base} would see it: relative paths are taken from {@code base}. */
+	static ContainerPath of(String path, ContainerPath base) {
 		Deque<String> names = new ArrayDeque<>();
-		for (String name : path.split("/")) {
+		String full = (path.startsWith("/") || base.isRoot()) ? path : base.value + "/" + path;
+		for (String name : full.split("/")) {
 			if (name.isEmpty() || name.equals(".")) {
 				continue;
 			}

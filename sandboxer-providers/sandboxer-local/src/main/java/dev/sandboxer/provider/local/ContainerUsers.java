@@ -8,7 +8,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.sandboxer.error.NotFoundException;
+import dev.sandboxer.error.ProviderException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,7 +30,8 @@ final class ContainerUsers {
 	/**
 	 * The numeric owner for {@code user}, {@code uid}, {@code user:group} or {@code uid:gid}; a user without a group
 	 * gets their primary group.
-	 * @throws NotFoundException when a name is not known in the container
+	 * @throws ProviderException ({@code unknown-user}, {@code unknown-group}) when a name is not known in the
+	 * container
 	 */
 	TarUpload.Owner resolve(String containerId, String user) {
 		int colon = user.indexOf(':');
@@ -52,8 +53,9 @@ final class ContainerUsers {
 		else {
 			long[] entry = table(containerId, PASSWD).get(userPart);
 			if (entry == null) {
-				throw new NotFoundException(EngineErrors.PROVIDER, "No user '" + userPart + "' in /etc/passwd of "
-						+ ContainerExec.subject(containerId));
+				throw new ProviderException(EngineErrors.PROVIDER, "No user '" + userPart + "' in /etc/passwd of "
+						+ ContainerExec.subject(containerId) + "; give a name it knows or a numeric id", null,
+						"unknown-user", null);
 			}
 			uid = entry[0];
 			primaryGid = entry[1];
@@ -66,8 +68,9 @@ final class ContainerUsers {
 		}
 		long[] group = table(containerId, GROUP).get(groupPart);
 		if (group == null) {
-			throw new NotFoundException(EngineErrors.PROVIDER, "No group '" + groupPart + "' in /etc/group of "
-					+ ContainerExec.subject(containerId));
+			throw new ProviderException(EngineErrors.PROVIDER, "No group '" + groupPart + "' in /etc/group of "
+					+ ContainerExec.subject(containerId) + "; give a name it knows or a numeric id", null,
+					"unknown-group", null);
 		}
 		return new TarUpload.Owner(uid, group[0]);
 	}

@@ -5,13 +5,16 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.github.dockerjava.api.DockerClient;
@@ -22,6 +25,7 @@ import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.core.RemoteApiVersion;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient;
+import dev.sandboxer.error.ProviderException;
 import dev.sandboxer.error.SandboxerException;
 import org.jspecify.annotations.Nullable;
 
@@ -35,8 +39,19 @@ import org.jspecify.annotations.Nullable;
  * know. {@code api-version} (or {@code DOCKER_API_VERSION}) skips the question.
  * <p>
  * <b>Threads.</b> docker-java blocks, so every call runs on this engine's executor (named daemon threads, so a
- * forgotten client never keeps a JVM alive) and completes a future from there. Timers (command timeouts, polling for
- * background commands) run on one scheduler thread and only hand work to the executor.
+ * forgotten client never keeps a JVM alive) and completes a future from there. The executor has at most
+ * {@value #MAX_THREADS} threads and {@value #MAX_QUEUED} waiting calls; a call beyond that fails at once with a
+ * {@link ProviderException} ({@code engine-busy}) rather than queueing without bound. Cancelling a call's future
+ * drops it when it has not started and interrupts its thread when it has (waits for streams, pulls and process
+ * kills end then; a socket read ends at its response timeout). Timers (command timeouts, polling for background
+ * commands) run on one scheduler thread and only hand work to the executor.
+ * <p>
+ * <b>Connections.</b> Two pools to the Engine: one for short calls (inspect, create, remove, the archive's
+ * {@code HEAD}), as large as the executor and with a {@value #RESPONSE_TIMEOUT_SECONDS} s response timeout, so
+ * that an Engine that stops answering fails the call instead of holding a thread forever; and one for streams
+ * (process output, image pulls, file transfers, terminals), of at most {@value #MAX_STREAMS} connections and without
+ * a response timeout, because a command may rightly stay silent for longer than that. Its commands end at their
+ * own timeouts instead.
  * <p>
  * <b>Laziness.</b> docker-java's configuration and transport take more than a second to set up (its TLS support
  * loads Bouncy Castle), so they are made on the first call, on an engine thread, and never on the path that starts
@@ -46,6 +61,14 @@ final class DockerEngine implements AutoCloseable {
 
 	/** The newest API version whose models docker-java 3.7.1 knows. */
 	private static final RemoteApiVersion NEWEST_KNOWN = RemoteApiVersion.VERSION_1_44;
+
+	static final int MAX_THREADS = 32;
+
+	static final int MAX_QUEUED = 1024;
+
+	static final int MAX_STREAMS = 256;
+
+	static final long RESPONSE_TIMEOUT_SECONDS = 120;
 
 	private final LocalSettings settings;
 
@@ -61,35 +84,56 @@ final class DockerEngine implements AutoCloseable {
 
 	DockerEngine(LocalSettings settings) {
 		this.settings = settings;
-		this.executor = Executors.newCachedThreadPool(daemonThreads("sandboxer-local-"));
+		ThreadPoolExecutor workers = new ThreadPoolExecutor(MAX_THREADS, MAX_THREADS, 30, TimeUnit.SECONDS,
+				new LinkedBlockingQueue<>(MAX_QUEUED), daemonThreads("sandboxer-local-"));
+		workers.allowCoreThreadTimeOut(true);
+		this.executor = workers;
 		ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, daemonThreads("sandboxer-local-timer-"));
 		timers.setRemoveOnCancelPolicy(true);
 		this.scheduler = timers;
 		this.errors = new EngineErrors(this::dockerHost);
 	}
 
-	/** Runs a blocking docker-java call on the engine's threads; failures arrive typed. */
+	/**
+	 * Runs a blocking docker-java call on the engine's threads; failures arrive typed. Cancelling the future drops
+	 * the call or interrupts it.
+	 */
 	<T> CompletableFuture<T> call(String subject, EngineCall<T> call) {
 		EngineTask<T> task = new EngineTask<>(call, subject);
 		try {
 			this.executor.execute(task);
 		}
 		catch (RejectedExecutionException ex) {
-			task.result.completeExceptionally(closed());
+			task.result.completeExceptionally(this.executor.isShutdown() ? closed() : busy(subject));
 		}
 		return task.result;
 	}
 
-	/** The docker-java client, negotiating the API version on first use. Blocks: call it from engine threads. */
+	/** The docker-java client for short calls, negotiating the API version on first use. Blocks. */
 	DockerClient client() {
-		Negotiated current = this.negotiated;
-		return (current != null) ? current.client() : negotiate().client();
+		return negotiated().client();
 	}
 
-	/** Sends a request docker-java has no command for (a HEAD, a hijacked exec), on the negotiated API version. */
+	/** The docker-java client for streams: process output, pulls. Blocks on first use, as {@link #client()}. */
+	DockerClient streamingClient() {
+		return negotiated().streams();
+	}
+
+	/** Sends a short request docker-java has no command for (a HEAD), on the negotiated API version. */
 	DockerHttpClient.Response send(DockerHttpClient.Request.Builder request, String path) {
-		Negotiated current = (this.negotiated != null) ? this.negotiated : negotiate();
+		Negotiated current = negotiated();
 		return transport().http().execute(request.path("/v" + current.apiVersion() + path).build());
+	}
+
+	/** Sends a streaming request (a file transfer, a hijacked terminal), without a response timeout. */
+	DockerHttpClient.Response sendStreaming(DockerHttpClient.Request.Builder request, String path) {
+		Negotiated current = negotiated();
+		return transport().streams().execute(request.path("/v" + current.apiVersion() + path).build());
+	}
+
+	private Negotiated negotiated() {
+		Negotiated current = this.negotiated;
+		return (current != null) ? current : negotiate();
 	}
 
 	/** Fails with the typed error for an answer whose status is not 2xx; closes it then. */
@@ -149,6 +193,11 @@ final class DockerEngine implements AutoCloseable {
 		return new SandboxerException(EngineErrors.PROVIDER, "The local provider is closed", null);
 	}
 
+	private static SandboxerException busy(String subject) {
+		return new ProviderException(EngineErrors.PROVIDER, "Too many calls to the Docker Engine at once (" + MAX_THREADS
+				+ " running, " + MAX_QUEUED + " waiting); refused the call on " + subject, null, "engine-busy", null);
+	}
+
 	private synchronized Negotiated negotiate() {
 		Negotiated current = this.negotiated;
 		if (current != null) {
@@ -164,7 +213,8 @@ final class DockerEngine implements AutoCloseable {
 			version = choose(answer.getApiVersion(), answer.getMinAPIVersion());
 		}
 		DockerClientConfig config = connection.configBuilder().withApiVersion(version).build();
-		current = new Negotiated(DockerClientImpl.getInstance(config, connection.http()), version);
+		current = new Negotiated(DockerClientImpl.getInstance(config, connection.http()),
+				DockerClientImpl.getInstance(config, connection.streams()), version);
 		this.negotiated = current;
 		return current;
 	}
@@ -215,9 +265,11 @@ final class DockerEngine implements AutoCloseable {
 			Transport connection = this.transport;
 			if (current != null) {
 				current.client().close();
+				current.streams().close();
 			}
 			else if (connection != null) {
 				connection.http().close();
+				connection.streams().close();
 			}
 		}
 		catch (IOException ex) {
@@ -242,13 +294,13 @@ final class DockerEngine implements AutoCloseable {
 
 	}
 
-	private record Negotiated(DockerClient client, String apiVersion) {
+	private record Negotiated(DockerClient client, DockerClient streams, String apiVersion) {
 
 	}
 
-	/** docker-java's view of where the Engine is, and the connection pool to it. */
+	/** docker-java's view of where the Engine is, and the two connection pools to it. */
 	private record Transport(DefaultDockerClientConfig.Builder configBuilder, String dockerHost,
-			DockerHttpClient http) {
+			DockerHttpClient http, DockerHttpClient streams) {
 
 		static Transport open(LocalSettings settings) {
 			DefaultDockerClientConfig.Builder builder = DefaultDockerClientConfig.createDefaultConfigBuilder();
@@ -259,13 +311,24 @@ final class DockerEngine implements AutoCloseable {
 			DockerHttpClient http = new ZerodepDockerHttpClient.Builder().dockerHost(unversioned.getDockerHost())
 				.sslConfig(unversioned.getSSLConfig())
 				.connectionTimeout(settings.connectTimeout())
+				.responseTimeout(Duration.ofSeconds(RESPONSE_TIMEOUT_SECONDS))
+				.maxConnections(MAX_THREADS)
 				.build();
-			return new Transport(builder, unversioned.getDockerHost().toString(), http);
+			DockerHttpClient streams = new ZerodepDockerHttpClient.Builder().dockerHost(unversioned.getDockerHost())
+				.sslConfig(unversioned.getSSLConfig())
+				.connectionTimeout(settings.connectTimeout())
+				.maxConnections(MAX_STREAMS)
+				.build();
+			return new Transport(builder, unversioned.getDockerHost().toString(), http, streams);
 		}
 
 	}
 
-	/** One queued call; kept as its own type so that close can fail the calls that never started. */
+	/**
+	 * One queued call; kept as its own type so that close can fail the calls that never started. A cancelled call
+	 * that has not started never runs; one that runs is interrupted, and its thread's interrupt is cleared before it
+	 * takes the next call.
+	 */
 	private final class EngineTask<T> implements Runnable {
 
 		final CompletableFuture<T> result = new CompletableFuture<>();
@@ -274,18 +337,44 @@ final class DockerEngine implements AutoCloseable {
 
 		private final String subject;
 
+		/** Guarded by this: the thread running the call, while it runs. */
+		private @Nullable Thread runner;
+
 		EngineTask(EngineCall<T> call, String subject) {
 			this.call = call;
 			this.subject = subject;
+			this.result.whenComplete((value, error) -> {
+				if (this.result.isCancelled()) {
+					interruptRunner();
+				}
+			});
 		}
 
 		@Override
 		public void run() {
+			synchronized (this) {
+				if (this.result.isDone()) {
+					return;
+				}
+				this.runner = Thread.currentThread();
+			}
 			try {
 				this.result.complete(this.call.run(client()));
 			}
 			catch (Throwable ex) {
 				this.result.completeExceptionally(DockerEngine.this.errors.map(ex, this.subject));
+			}
+			finally {
+				synchronized (this) {
+					this.runner = null;
+					Thread.interrupted();
+				}
+			}
+		}
+
+		private synchronized void interruptRunner() {
+			if (this.runner != null) {
+				this.runner.interrupt();
 			}
 		}
 

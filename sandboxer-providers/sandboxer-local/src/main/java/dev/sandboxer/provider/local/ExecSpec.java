@@ -24,9 +24,15 @@ record ExecSpec(List<String> argv, @Nullable String user, Map<String, String> en
 		env = Map.copyOf(env);
 	}
 
-	/** A shell script run as {@code sh -c script sh arg...}: the arguments reach it as {@code $1...}, never parsed. */
+	/** How the library's own scripts name themselves ({@code $0}), so that process listings can leave them out. */
+	static final String SCRIPT_NAME = "sandboxer-script";
+
+	/**
+	 * A shell script of this library run as {@code sh -c script sandboxer-script arg...}: the arguments reach it as
+	 * {@code $1...}, never parsed.
+	 */
 	static ExecSpec script(String script, @Nullable String user, Duration timeout, String... args) {
-		List<String> argv = new ArrayList<>(List.of("sh", "-c", script, "sh"));
+		List<String> argv = new ArrayList<>(List.of("sh", "-c", script, SCRIPT_NAME));
 		argv.addAll(List.of(args));
 		return new ExecSpec(argv, user, Map.of(), null, timeout);
 	}

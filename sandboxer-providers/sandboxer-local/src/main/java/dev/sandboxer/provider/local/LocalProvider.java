@@ -1,14 +1,20 @@
 package dev.sandboxer.provider.local;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.command.PullImageResultCallback;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.DockerException;
@@ -18,6 +24,7 @@ import com.github.dockerjava.api.model.Ports;
 import dev.sandboxer.error.BadConfigException;
 import dev.sandboxer.error.NotFoundException;
 import dev.sandboxer.error.ProviderException;
+import dev.sandboxer.error.ProviderTimeoutException;
 import dev.sandboxer.model.CreateSandboxRequest;
 import dev.sandboxer.model.ListSandboxesFilter;
 import dev.sandboxer.model.ProviderName;
@@ -26,6 +33,8 @@ import dev.sandboxer.model.SandboxStatus;
 import dev.sandboxer.spi.ProviderSandbox;
 import dev.sandboxer.spi.SandboxProvider;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sandboxes as Docker containers on the Engine named by {@code docker-host} or {@code DOCKER_HOST}.
@@ -39,6 +48,8 @@ import org.jspecify.annotations.Nullable;
  * but removal waits for the resume. The same holds for a deadline moved while it is paused.
  */
 final class LocalProvider implements SandboxProvider {
+
+	private static final Logger logger = LoggerFactory.getLogger(LocalProvider.class);
 
 	private final LocalSettings settings;
 
@@ -64,22 +75,41 @@ final class LocalProvider implements SandboxProvider {
 					"The local provider takes no create options; got " + request.options().keySet()));
 		}
 		String image = (request.template() != null) ? request.template() : this.settings.defaultImage();
-		return this.engine.call("a sandbox from image '" + image + "'", (client) -> {
-			ensureImage(client, image);
+		String subject = "a sandbox from image '" + image + "'";
+		// The container made so far; a caller who cancelled the create never receives it, so it is removed here.
+		AtomicReference<String> made = new AtomicReference<>();
+		CompletableFuture<ProviderSandbox> created = this.engine.call(subject, (client) -> {
+			String workingDirectory = ensureImage(client, image);
 			Instant now = Instant.now();
 			Instant expiresAt = (request.timeout() != null) ? LifetimeKeeper.deadline(now, request.timeout()) : null;
 			String id = container(client, image, request, expiresAt).exec().getId();
+			made.set(id);
 			try {
 				client.startContainerCmd(id).exec();
 			}
 			catch (RuntimeException ex) {
-				removeQuietly(client, id);
+				removeAfterFailedStart(client, id, ex);
 				throw ex;
 			}
 			SandboxInfo info = new SandboxInfo(id, ProviderName.LOCAL, image, SandboxStatus.RUNNING, now, expiresAt,
 					request.metadata(), request.cpus(), request.memoryMb());
-			return new LocalSandbox(info, this.operations);
+			return new LocalSandbox(info, this.operations, workingDirectory);
 		});
+		created.whenComplete((sandbox, error) -> {
+			String id = made.get();
+			if (created.isCancelled() && id != null) {
+				this.engine.call(subject, (client) -> {
+					remove(client, id);
+					return null;
+				}).whenComplete((ignored, failure) -> {
+					if (failure != null && !(failure instanceof NotFoundException)) {
+						logger.warn("Could not remove container {}, made for a create that was cancelled: {}. Remove it "
+								+ "with 'docker rm -f {}'", LocalSandbox.shortId(id), failure.getMessage(), id);
+					}
+				});
+			}
+		});
+		return created;
 	}
 
 	private CreateContainerCmd container(DockerClient client, String image, CreateSandboxRequest request,
@@ -109,19 +139,35 @@ final class LocalProvider implements SandboxProvider {
 			.withHostConfig(host);
 	}
 
-	/** Pulls an image that is not on the Engine yet; a failure says how to get it there. */
-	private static void ensureImage(DockerClient client, String image) throws InterruptedException {
+	/**
+	 * Pulls an image that is not on the Engine yet, within the {@code pull-timeout}; a failure says how to get it
+	 * there. Answers the image's working directory.
+	 */
+	private @Nullable String ensureImage(DockerClient client, String image) throws InterruptedException {
 		try {
-			client.inspectImageCmd(image).exec();
-			return;
+			return workingDirectory(client.inspectImageCmd(image).exec());
 		}
 		catch (com.github.dockerjava.api.exception.NotFoundException absent) {
 			// Not here yet: pull it.
 		}
-		try {
-			client.pullImageCmd(withTag(image)).exec(new PullImageResultCallback()).awaitCompletion();
+		Duration deadline = this.settings.pullTimeout();
+		try (PullImageResultCallback pull = this.engine.streamingClient()
+			.pullImageCmd(withTag(image))
+			.exec(new PullImageResultCallback())) {
+			if (!pull.awaitCompletion(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
+				throw new ProviderTimeoutException(EngineErrors.PROVIDER, "Pulling image '" + image
+						+ "' did not finish within " + deadline + " (the local provider's 'pull-timeout'). Pull it "
+						+ "first (docker pull), or set a longer 'pull-timeout'.", null);
+			}
+			return workingDirectory(client.inspectImageCmd(image).exec());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
 		}
 		catch (RuntimeException ex) {
+			if (ex instanceof ProviderTimeoutException) {
+				throw ex;
+			}
 			String reason = (ex instanceof DockerException docker) ? EngineErrors.engineMessage(docker.getMessage())
 					: String.valueOf(ex.getMessage());
 			throw new ProviderException(EngineErrors.PROVIDER, "Image '" + image
@@ -147,7 +193,8 @@ final class LocalProvider implements SandboxProvider {
 				throw new NotFoundException(EngineErrors.PROVIDER, "Sandbox " + LocalSandbox.shortId(sandboxId)
 						+ " is " + info.status().value() + " and about to be removed");
 			}
-			return new LocalSandbox(info, this.operations);
+			String workingDirectory = (container.getConfig() != null) ? container.getConfig().getWorkingDir() : null;
+			return new LocalSandbox(info, this.operations, workingDirectory);
 		});
 	}
 
@@ -192,13 +239,23 @@ final class LocalProvider implements SandboxProvider {
 		}
 	}
 
-	private static void removeQuietly(DockerClient client, String containerId) {
+	/** The start failure is what the caller hears about; a container that cannot be removed is logged, by id. */
+	private static void removeAfterFailedStart(DockerClient client, String containerId, RuntimeException startFailure) {
 		try {
 			remove(client, containerId);
 		}
 		catch (RuntimeException ex) {
-			// The start failure is what the caller needs to hear about.
+			if (!(ex instanceof com.github.dockerjava.api.exception.NotFoundException)) {
+				logger.warn("Could not remove container {}, which failed to start ({}): {}. Remove it with "
+						+ "'docker rm -f {}'", LocalSandbox.shortId(containerId), startFailure.getMessage(), ex.getMessage(),
+						containerId);
+				startFailure.addSuppressed(ex);
+			}
 		}
+	}
+
+	private static @Nullable String workingDirectory(InspectImageResponse image) {
+		return (image.getConfig() != null) ? image.getConfig().getWorkingDir() : null;
 	}
 
 	@Override

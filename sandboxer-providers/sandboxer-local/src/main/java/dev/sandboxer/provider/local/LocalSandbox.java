@@ -60,7 +60,12 @@ final class LocalSandbox implements ProviderSandbox {
 
 	private final PtySessions terminals;
 
-	LocalSandbox(SandboxInfo initialInfo, ContainerOperations operations) {
+	/** Where relative paths start: the container's working directory, as for a command without a cwd. */
+	private final ContainerPath workingDirectory;
+
+	LocalSandbox(SandboxInfo initialInfo, ContainerOperations operations, @Nullable String workingDirectory) {
+		this.workingDirectory = (workingDirectory != null && workingDirectory.startsWith("/"))
+				? ContainerPath.of(workingDirectory) : ContainerPath.ROOT;
 		this.id = initialInfo.id();
 		this.initialInfo = initialInfo;
 		this.operations = operations;
@@ -173,7 +178,7 @@ final class LocalSandbox implements ProviderSandbox {
 		Duration timeout = (request.timeout() != null) ? request.timeout() : this.operations.settings().commandTimeout();
 		ExecSpec spec = new ExecSpec(List.of("sh", "-c", request.command()), request.user(), request.env(),
 				request.cwd(), timeout);
-		return this.operations.exec().run(this.id, spec, listener).thenApply(ExecOutcome::toResult);
+		return ContainerExec.map(this.operations.exec().run(this.id, spec, listener), ExecOutcome::toResult);
 	}
 
 	@Override
@@ -188,7 +193,12 @@ final class LocalSandbox implements ProviderSandbox {
 
 	@Override
 	public CompletableFuture<Void> killProcess(int pid) {
-		return this.operations.processes().kill(this.id, pid);
+		return this.operations.processes().kill(this.id, pid, Duration.ZERO);
+	}
+
+	@Override
+	public CompletableFuture<Void> killProcess(int pid, Duration gracePeriod) {
+		return this.operations.processes().kill(this.id, pid, gracePeriod);
 	}
 
 	@Override
@@ -199,7 +209,7 @@ final class LocalSandbox implements ProviderSandbox {
 	@Override
 	public CompletableFuture<byte[]> readFile(String path) {
 		return this.engine.call(subject(), (client) -> {
-			try (InputStream content = this.operations.files().open(this.id, ContainerPath.of(path))) {
+			try (InputStream content = this.operations.files().open(this.id, path(path))) {
 				return content.readAllBytes();
 			}
 		});
@@ -207,7 +217,7 @@ final class LocalSandbox implements ProviderSandbox {
 
 	@Override
 	public CompletableFuture<InputStream> readFileStream(String path) {
-		return this.engine.call(subject(), (client) -> this.operations.files().open(this.id, ContainerPath.of(path)));
+		return this.engine.call(subject(), (client) -> this.operations.files().open(this.id, path(path)));
 	}
 
 	@Override
@@ -244,7 +254,7 @@ final class LocalSandbox implements ProviderSandbox {
 	private void write(String path, InputStream content, long size, @Nullable Integer mode, @Nullable String user) {
 		TarUpload.Owner owner = (user != null) ? this.operations.users().resolve(this.id, user) : null;
 		this.operations.files()
-			.write(this.id, ContainerPath.of(path), content, size, (mode != null) ? mode : DEFAULT_FILE_MODE, owner);
+			.write(this.id, path(path), content, size, (mode != null) ? mode : DEFAULT_FILE_MODE, owner);
 	}
 
 	private static void deleteQuietly(Path file) {
@@ -258,30 +268,29 @@ final class LocalSandbox implements ProviderSandbox {
 
 	@Override
 	public CompletableFuture<List<FileInfo>> listDirectory(String path) {
-		ContainerPath directory = ContainerPath.of(path);
+		ContainerPath directory = path(path);
 		ExecSpec spec = ExecSpec.script(DirectoryListing.SCRIPT, null, FILE_SCRIPT_TIMEOUT, directory.value());
-		return this.operations.exec()
-			.run(this.id, spec, CommandOutputListener.NONE)
-			.thenApply((outcome) -> DirectoryListing.parse(directory, outcome, subject()));
+		return ContainerExec.map(this.operations.exec().run(this.id, spec, CommandOutputListener.NONE),
+				(outcome) -> DirectoryListing.parse(directory, outcome, subject()));
 	}
 
 	@Override
 	public CompletableFuture<Void> makeDir(String path) {
 		return this.engine.call(subject(), (client) -> {
-			this.operations.files().makeDirectories(this.id, ContainerPath.of(path));
+			this.operations.files().makeDirectories(this.id, path(path));
 			return null;
 		});
 	}
 
 	@Override
 	public CompletableFuture<Void> remove(String path) {
-		ContainerPath target = ContainerPath.of(path);
+		ContainerPath target = path(path);
 		if (target.isRoot()) {
 			return CompletableFuture.failedFuture(new ProviderException(EngineErrors.PROVIDER,
 					"Refusing to remove '/' of " + subject() + "; kill the sandbox instead", null, "root-path", null));
 		}
 		ExecSpec spec = ExecSpec.script(REMOVE, null, FILE_SCRIPT_TIMEOUT, target.value());
-		return this.operations.exec().run(this.id, spec, CommandOutputListener.NONE).thenAccept((outcome) -> {
+		return ContainerExec.map(this.operations.exec().run(this.id, spec, CommandOutputListener.NONE), (outcome) -> {
 			if (outcome.exitCode() == 3) {
 				throw new NotFoundException(EngineErrors.PROVIDER, "Nothing at '" + target + "' in " + subject());
 			}
@@ -289,13 +298,14 @@ final class LocalSandbox implements ProviderSandbox {
 				throw new ProviderException(EngineErrors.PROVIDER,
 						"Could not remove '" + target + "' in " + subject() + ": " + outcome.stderr().strip());
 			}
+			return null;
 		});
 	}
 
 	@Override
 	public CompletableFuture<Boolean> exists(String path) {
 		return this.engine.call(subject(),
-				(client) -> this.operations.files().stat(this.id, ContainerPath.of(path)).isPresent());
+				(client) -> this.operations.files().stat(this.id, path(path)).isPresent());
 	}
 
 	@Override
@@ -315,7 +325,12 @@ final class LocalSandbox implements ProviderSandbox {
 
 	@Override
 	public CompletableFuture<Void> killPty(int pid) {
-		return this.terminals.kill(pid);
+		return this.terminals.kill(pid, Duration.ZERO);
+	}
+
+	@Override
+	public CompletableFuture<Void> killPty(int pid, Duration gracePeriod) {
+		return this.terminals.kill(pid, gracePeriod);
 	}
 
 	@Override
@@ -325,6 +340,15 @@ final class LocalSandbox implements ProviderSandbox {
 
 	private String subject() {
 		return ContainerExec.subject(this.id);
+	}
+
+	/**
+	 * A path of the user's, made absolute: a relative one is taken from the container's working directory (the
+	 * image's {@code WORKDIR}, {@code /} when it sets none), the directory {@code runCommand} starts in, so that
+	 * {@code readFile("notes.txt")} and {@code runCommand("cat notes.txt")} read the same file.
+	 */
+	private ContainerPath path(String path) {
+		return ContainerPath.of(path, this.workingDirectory);
 	}
 
 	@Override

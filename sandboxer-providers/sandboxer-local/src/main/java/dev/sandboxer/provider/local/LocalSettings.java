@@ -21,9 +21,12 @@ import org.jspecify.annotations.Nullable;
  * @param portBindAddress the host address published ports are bound to
  * @param connectTimeout how long to wait for a connection to the Engine
  * @param commandTimeout how long a command may run when its request sets no timeout
+ * @param pullTimeout how long pulling a missing image may take before the create fails
  */
 record LocalSettings(@Nullable String dockerHost, String defaultImage, @Nullable String apiVersion,
-		String portBindAddress, Duration connectTimeout, Duration commandTimeout) {
+		String portBindAddress, Duration connectTimeout, Duration commandTimeout, Duration pullTimeout) {
+
+	static final Duration DEFAULT_PULL_TIMEOUT = Duration.ofMinutes(5);
 
 	static final String DEFAULT_IMAGE = "alpine:latest";
 
@@ -47,9 +50,13 @@ record LocalSettings(@Nullable String dockerHost, String defaultImage, @Nullable
 	static final ProviderSetting COMMAND_TIMEOUT = ProviderSetting.of("command-timeout", Duration.class,
 			"How long a command may run when its request sets no timeout; 'default-timeout' when not set.");
 
+	static final ProviderSetting PULL_TIMEOUT = ProviderSetting.of("pull-timeout", Duration.class,
+			"How long pulling an image that is not on the Engine may take before the create fails.")
+		.withDefault("5m");
+
 	/** Every key this provider reads. */
 	static final List<ProviderSetting> ALL = List.of(DOCKER_HOST, API_VERSION, IMAGE, PORT_BIND_ADDRESS,
-			COMMAND_TIMEOUT);
+			COMMAND_TIMEOUT, PULL_TIMEOUT);
 
 	private static final Pattern API_VERSION_FORMAT = Pattern.compile("1\\.\\d{1,3}");
 
@@ -62,7 +69,12 @@ record LocalSettings(@Nullable String dockerHost, String defaultImage, @Nullable
 			.orElse(DEFAULT_IMAGE);
 		String bindAddress = config.value(PORT_BIND_ADDRESS).map(String::strip).orElseThrow();
 		Duration commandTimeout = config.durationValue(COMMAND_TIMEOUT).orElse(config.defaultTimeout());
-		return new LocalSettings(dockerHost, image, apiVersion, bindAddress, config.defaultTimeout(), commandTimeout);
+		Duration pullTimeout = config.durationValue(PULL_TIMEOUT).orElse(DEFAULT_PULL_TIMEOUT);
+		if (pullTimeout.isNegative() || pullTimeout.isZero()) {
+			throw new BadConfigException("local", PULL_TIMEOUT.key(), "'pull-timeout' must be positive, got " + pullTimeout);
+		}
+		return new LocalSettings(dockerHost, image, apiVersion, bindAddress, config.defaultTimeout(), commandTimeout,
+				pullTimeout);
 	}
 
 	private static String validHost(String host) {

@@ -91,7 +91,7 @@ final class PtySessions {
 				.bodyBytes(START_BODY)
 				.hijackedInput(input);
 			DockerHttpClient.Response response = this.engine.requireSuccess(
-					this.engine.send(start, "/exec/" + PercentEncoding.encode(execId) + "/start"), subject());
+					this.engine.sendStreaming(start, "/exec/" + PercentEncoding.encode(execId) + "/start"), subject());
 			return new Session(execId, response, input, listener, request.rows(), request.cols(), created);
 		}).whenComplete((session, error) -> {
 			if (error != null) {
@@ -138,7 +138,7 @@ final class PtySessions {
 		});
 	}
 
-	CompletableFuture<Void> kill(int pid) {
+	CompletableFuture<Void> kill(int pid, Duration grace) {
 		Session session;
 		try {
 			session = require(pid);
@@ -146,7 +146,7 @@ final class PtySessions {
 		catch (SandboxerException ex) {
 			return CompletableFuture.failedFuture(ex);
 		}
-		return this.processes.kill(this.containerId, pid).whenComplete((ignored, error) -> session.input.close());
+		return this.processes.kill(this.containerId, pid, grace).whenComplete((ignored, error) -> session.input.close());
 	}
 
 	List<PtyInfo> list() {
@@ -272,7 +272,7 @@ final class PtySessions {
 			});
 			if (!this.created.complete(new PtyInfo(this.pid, this.rows, this.cols))) {
 				// The caller gave up waiting (timeout or cancel): nobody will ever use this terminal, so end it.
-				PtySessions.this.processes.kill(PtySessions.this.containerId, this.pid);
+				PtySessions.this.processes.kill(PtySessions.this.containerId, this.pid, Duration.ZERO);
 				return;
 			}
 			if (head.length > end) {
