@@ -91,7 +91,8 @@ class LocalFileTests {
 
 		assertThat(stat(sandbox, "/tmp/owned/by-user.txt")).isEqualTo("644 1000");
 		assertThatThrownBy(() -> sandbox.writeFile("/tmp/owned/x", new byte[0], null, "no-such-user"))
-			.isInstanceOf(NotFoundException.class)
+			.isInstanceOfSatisfying(ProviderException.class,
+					(error) -> assertThat(error.code()).contains("unknown-user"))
 			.hasMessageContaining("no-such-user");
 	}
 
