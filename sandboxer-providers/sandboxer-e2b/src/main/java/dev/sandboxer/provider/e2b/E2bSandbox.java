@@ -129,6 +129,11 @@ final class E2bSandbox implements ProviderSandbox {
 	}
 
 	@Override
+	public CompletableFuture<Void> killProcess(int pid, Duration gracePeriod) {
+		return this.processes.kill(pid, gracePeriod, "killProcess");
+	}
+
+	@Override
 	public CompletableFuture<List<ProcessInfo>> listProcesses() {
 		return this.processes.list();
 	}
@@ -198,6 +203,11 @@ final class E2bSandbox implements ProviderSandbox {
 	@Override
 	public CompletableFuture<Void> killPty(int pid) {
 		return this.processes.killPty(pid);
+	}
+
+	@Override
+	public CompletableFuture<Void> killPty(int pid, Duration gracePeriod) {
+		return this.processes.kill(pid, gracePeriod, "killPty");
 	}
 
 	@Override

@@ -88,6 +88,10 @@ final class EnvdProcesses {
 
 	static final String SIGKILL = "SIGNAL_SIGKILL";
 
+	static final String SIGTERM = "SIGNAL_SIGTERM";
+
+	private static final Duration GRACE_POLL = Duration.ofMillis(200);
+
 	static final String HANDLE_PREFIX = "sandboxer-";
 
 	static final String PTY_TAG_PREFIX = "sandboxer-pty-";
@@ -199,6 +203,21 @@ final class EnvdProcesses {
 
 	CompletableFuture<Void> kill(int pid) {
 		return signal(pid, "killProcess").toFuture();
+	}
+
+	/**
+	 * SIGTERM, then envd's process list every {@code GRACE_POLL} until the pid is gone; SIGKILL if it is still
+	 * there when the grace period is over.
+	 */
+	CompletableFuture<Void> kill(int pid, Duration grace, String operation) {
+		Mono<Boolean> gone = Mono.defer(() -> listRaw(operation))
+			.map((processes) -> processes.stream().noneMatch((process) -> Integer.valueOf(pid).equals(process.pid())));
+		Mono<Boolean> endedInTime = gone.filter(Boolean::booleanValue)
+			.repeatWhenEmpty((attempts) -> attempts.delayElements(GRACE_POLL))
+			.timeout(grace, Mono.just(false));
+		return send(pid, SIGTERM, operation).then(endedInTime)
+			.flatMap((ended) -> ended ? Mono.<Void>empty() : send(pid, SIGKILL, operation))
+			.toFuture();
 	}
 
 	CompletableFuture<List<ProcessInfo>> list() {
@@ -361,8 +380,12 @@ final class EnvdProcesses {
 	}
 
 	private Mono<Void> signal(int pid, String operation) {
+		return send(pid, SIGKILL, operation);
+	}
+
+	private Mono<Void> send(int pid, String signal, String operation) {
 		return this.envd
-			.unary(SEND_SIGNAL, operation, null, new SendSignalRequest(ProcessSelector.pid(pid), SIGKILL), Empty.class,
+			.unary(SEND_SIGNAL, operation, null, new SendSignalRequest(ProcessSelector.pid(pid), signal), Empty.class,
 					false)
 			.then();
 	}

@@ -196,6 +196,26 @@ final class RunloopSandbox implements ProviderSandbox {
 			.toFuture();
 	}
 
+	/**
+	 * SIGTERM, then SIGKILL if the pid still answers {@code kill -0} when the grace period is over, in one shell
+	 * command (the execution API itself can only kill outright).
+	 */
+	@Override
+	public CompletableFuture<Void> killProcess(int pid, Duration gracePeriod) {
+		String quoted = ShellCommand.quote(Integer.toString(pid));
+		long tenths = (gracePeriod.toMillis() + 99) / 100;
+		String line = "kill -s TERM -- " + quoted + " || exit 3; n=" + tenths + "; while [ \"$n\" -gt 0 ] && kill -0 "
+				+ quoted + " 2>/dev/null; do sleep 0.1; n=$((n - 1)); done; kill -s KILL -- " + quoted
+				+ " 2>/dev/null; exit 0";
+		this.started.remove(pid);
+		return shell(line, "killProcess")
+			.flatMap((result) -> (result.exitCode() == 0) ? Mono.<Void>empty()
+					: Mono.error(new NotFoundException(RunloopSettings.PROVIDER,
+							"runloop killProcess: no process " + pid + " in devbox " + id() + ": "
+									+ result.stderr().strip())))
+			.toFuture();
+	}
+
 	@Override
 	public CompletableFuture<List<ProcessInfo>> listProcesses() {
 		return shell("ps -eo pid=,user=,args=", "listProcesses").map((result) -> {
@@ -285,6 +305,11 @@ final class RunloopSandbox implements ProviderSandbox {
 
 	@Override
 	public CompletableFuture<Void> killPty(int pid) {
+		return noPty("killPty");
+	}
+
+	@Override
+	public CompletableFuture<Void> killPty(int pid, Duration gracePeriod) {
 		return noPty("killPty");
 	}
 

@@ -344,6 +344,16 @@ class RunloopProviderTests {
 	}
 
 	@Test
+	void killProcessWithAGracePeriodSendsTermThenKillInOneCommand() {
+		ProviderSandbox sandbox = attach();
+		stubExecution("", "", 0);
+		await(sandbox.killProcess(78, java.time.Duration.ofSeconds(2)));
+		assertThat(executedCommand()).isEqualTo("{\"command\":\"kill -s TERM -- '78' || exit 3; n=20; while [ \\\"$n\\\" "
+				+ "-gt 0 ] && kill -0 '78' 2>/dev/null; do sleep 0.1; n=$((n - 1)); done; kill -s KILL -- '78' 2>/dev/null; "
+				+ "exit 0\"}");
+	}
+
+	@Test
 	void makeDirAndRemoveRunQuotedCommands() {
 		ProviderSandbox sandbox = attach();
 		stubExecution("", "", 0);
