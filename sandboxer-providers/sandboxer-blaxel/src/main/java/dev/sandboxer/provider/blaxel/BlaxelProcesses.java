@@ -165,6 +165,22 @@ final class BlaxelProcesses {
 			.discard();
 	}
 
+	/**
+	 * Blaxel's graceful stop ({@code DELETE /process/{id}}), then the process list until the pid is no longer
+	 * running; the kill endpoint if it still runs when the grace period is over.
+	 */
+	Mono<Void> stop(int pid, Duration grace, String operation) {
+		String identifier = String.valueOf(pid);
+		Mono<Boolean> gone = Mono.defer(this::list)
+			.map((processes) -> processes.stream().noneMatch((process) -> process.pid() == pid));
+		return this.api.call(HttpMethod.DELETE, "/process/" + PathSegment.encode(identifier), operation)
+			.discard()
+			.then(gone.filter(Boolean::booleanValue)
+				.repeatWhenEmpty((attempts) -> attempts.delayElements(Duration.ofMillis(200)))
+				.timeout(grace, Mono.just(false)))
+			.flatMap((ended) -> ended ? Mono.<Void>empty() : kill(identifier, operation));
+	}
+
 	Mono<List<ProcessInfo>> list() {
 		return this.api.call(HttpMethod.GET, "/process", "listProcesses")
 			.json(BlaxelJson.ProcessResponse[].class)

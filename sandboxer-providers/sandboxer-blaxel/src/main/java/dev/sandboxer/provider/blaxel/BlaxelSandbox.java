@@ -128,6 +128,11 @@ final class BlaxelSandbox implements ProviderSandbox {
 	}
 
 	@Override
+	public CompletableFuture<Void> killProcess(int pid, Duration gracePeriod) {
+		return this.processes.stop(pid, gracePeriod, "killProcess").toFuture();
+	}
+
+	@Override
 	public CompletableFuture<List<ProcessInfo>> listProcesses() {
 		return this.processes.list().toFuture();
 	}
@@ -196,6 +201,11 @@ final class BlaxelSandbox implements ProviderSandbox {
 
 	@Override
 	public CompletableFuture<Void> killPty(int pid) {
+		return CompletableFuture.failedFuture(noTerminals("killPty"));
+	}
+
+	@Override
+	public CompletableFuture<Void> killPty(int pid, Duration gracePeriod) {
 		return CompletableFuture.failedFuture(noTerminals("killPty"));
 	}
 

@@ -154,6 +154,24 @@ class BlaxelCommandsTests {
 	}
 
 	@Test
+	void killProcessWithAGracePeriodStopsFirstAndKillsOnlyWhatStillRuns() {
+		wm.stubFor(delete(urlEqualTo(SANDBOX_PATH + "/process/77")).willReturn(okJson("{\"message\":\"stopped\"}")));
+		wm.stubFor(delete(urlEqualTo(SANDBOX_PATH + "/process/77/kill")).willReturn(okJson("{\"message\":\"killed\"}")));
+		wm.stubFor(get(urlEqualTo(SANDBOX_PATH + "/process")).willReturn(okJson("[]")));
+
+		await(this.sandbox.killProcess(77, Duration.ofSeconds(5)));
+
+		wm.verify(1, deleteRequestedFor(urlEqualTo(SANDBOX_PATH + "/process/77")));
+		wm.verify(0, deleteRequestedFor(urlEqualTo(SANDBOX_PATH + "/process/77/kill")));
+		wm.stubFor(get(urlEqualTo(SANDBOX_PATH + "/process")).willReturn(
+				okJson("[{\"pid\":\"77\",\"name\":\"x\",\"command\":\"sleep 9\",\"status\":\"running\",\"exitCode\":0}]")));
+
+		await(this.sandbox.killProcess(77, Duration.ofMillis(500)));
+
+		wm.verify(1, deleteRequestedFor(urlEqualTo(SANDBOX_PATH + "/process/77/kill")));
+	}
+
+	@Test
 	void startCommandReadsTheStringPidAndWaitForHandleFollowsTheProcessByName() {
 		wm.stubFor(post(urlEqualTo(SANDBOX_PATH + "/process")).willReturn(okJson("""
 				{"pid":"4242","name":"from-server","command":"make","status":"running","exitCode":0,
