@@ -308,17 +308,19 @@ final class DockerEngine implements AutoCloseable {
 				builder.withDockerHost(settings.dockerHost());
 			}
 			DockerClientConfig unversioned = builder.build();
-			DockerHttpClient http = new ZerodepDockerHttpClient.Builder().dockerHost(unversioned.getDockerHost())
+			DockerHttpClient http = new StaleConnectionRetry(new ZerodepDockerHttpClient.Builder()
+				.dockerHost(unversioned.getDockerHost())
 				.sslConfig(unversioned.getSSLConfig())
 				.connectionTimeout(settings.connectTimeout())
 				.responseTimeout(Duration.ofSeconds(RESPONSE_TIMEOUT_SECONDS))
 				.maxConnections(MAX_THREADS)
-				.build();
-			DockerHttpClient streams = new ZerodepDockerHttpClient.Builder().dockerHost(unversioned.getDockerHost())
+				.build(), MAX_THREADS);
+			DockerHttpClient streams = new StaleConnectionRetry(new ZerodepDockerHttpClient.Builder()
+				.dockerHost(unversioned.getDockerHost())
 				.sslConfig(unversioned.getSSLConfig())
 				.connectionTimeout(settings.connectTimeout())
 				.maxConnections(MAX_STREAMS)
-				.build();
+				.build(), MAX_STREAMS);
 			return new Transport(builder, unversioned.getDockerHost().toString(), http, streams);
 		}
 
