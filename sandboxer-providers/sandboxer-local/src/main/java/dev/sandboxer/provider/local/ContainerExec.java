@@ -183,13 +183,16 @@ final class ContainerExec {
 				List.of(), "0", null)
 			.exec()
 			.getId();
-		try (ResultCallback.Adapter<Frame> done = this.engine.streamingClient()
+		try (QuietCompletion done = this.engine.streamingClient()
 			.execStartCmd(execId)
 			.withDetach(false)
-			.exec(new ResultCallback.Adapter<>())) {
+			.exec(new QuietCompletion())) {
 			if (!done.awaitCompletion(KILL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
 				throw new ProviderTimeoutException(EngineErrors.PROVIDER, "Killing a process in " + subject(containerId)
 						+ " did not finish within " + KILL_TIMEOUT.toSeconds() + " s", null);
+			}
+			if (done.error != null) {
+				throw this.engine.errors().map(done.error, subject(containerId));
 			}
 		}
 		catch (IOException ex) {
@@ -261,6 +264,27 @@ final class ContainerExec {
 		return "sandbox " + LocalSandbox.shortId(containerId);
 	}
 
+	/**
+	 * Waits for an exec's end without docker-java's own error log: a failure is kept for the caller, who maps it
+	 * (a sandbox removed meanwhile is no error worth an ERROR line).
+	 */
+	private static final class QuietCompletion extends ResultCallback.Adapter<Frame> {
+
+		volatile @Nullable Throwable error;
+
+		@Override
+		public void onError(Throwable throwable) {
+			this.error = throwable;
+			try {
+				close();
+			}
+			catch (IOException ex) {
+				// Closing a failed stream: nothing is left to release.
+			}
+		}
+
+	}
+
 	/** One process: its streams, its timer and its result. Frames arrive on one docker-java thread, in order. */
 	private final class Run implements ResultCallback<Frame> {
 
@@ -330,7 +354,7 @@ final class ContainerExec {
 				killMarked(client, this.containerId, this.marker);
 				return null;
 			}).whenComplete((ignored, error) -> {
-				if (error != null) {
+				if (error != null && !(error instanceof NotFoundException)) {
 					logger.warn("Could not kill a {} process in {}: {}", this.timedOut ? "timed-out" : "cancelled",
 							subject(this.containerId), error.getMessage());
 				}

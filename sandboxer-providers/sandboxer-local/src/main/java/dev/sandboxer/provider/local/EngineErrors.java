@@ -78,6 +78,8 @@ final class EngineErrors {
 			case 408, 504 -> new ProviderTimeoutException(PROVIDER, "The Docker Engine timed out on " + subject + ": "
 					+ message, cause);
 			case 409 -> conflict(message, subject, cause);
+			case 500 -> (isGone(message)) ? conflict(message, subject, cause) : new ProviderException(PROVIDER,
+					"The Docker Engine failed on " + subject + " (HTTP 500): " + message, status, null, cause);
 			default -> new ProviderException(PROVIDER, "The Docker Engine failed on " + subject + " (HTTP " + status
 					+ "): " + message, status, null, cause);
 		};
@@ -100,6 +102,11 @@ final class EngineErrors {
 		}
 		return new ProviderException(PROVIDER, "The Docker Engine refused the call on " + subject + " (HTTP 409): "
 				+ message, 409, null, cause);
+	}
+
+	/** A container being removed answers exec calls with 500 and these words (Engine 20.10), not with 409. */
+	private static boolean isGone(String message) {
+		return message.contains("is not running") || message.contains("Removal In Progress");
 	}
 
 	/** The {@code message} field of an Engine error body, or the body itself when it has none. */

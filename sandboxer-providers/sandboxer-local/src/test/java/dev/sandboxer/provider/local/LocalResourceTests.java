@@ -1,0 +1,124 @@
+package dev.sandboxer.provider.local;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import com.github.dockerjava.api.DockerClient;
+import dev.sandboxer.config.ProviderConfig;
+import dev.sandboxer.error.ProviderException;
+import dev.sandboxer.model.CreateSandboxRequest;
+import dev.sandboxer.spi.ProviderSandbox;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** Bounds and clean-up of the {@code local} provider: its executor, and containers nobody will receive. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LocalResourceTests {
+
+	@RegisterExtension
+	final LocalTestSandboxes sandboxes = new LocalTestSandboxes();
+
+	@Test
+	void callsBeyondTheExecutorsBoundsFailAtOnceInsteadOfQueueingForever() throws Exception {
+		try (DockerEngine engine = new DockerEngine(LocalSettings.from(ProviderConfig.builder().build()))) {
+			CountDownLatch release = new CountDownLatch(1);
+			List<CompletableFuture<Object>> accepted = new ArrayList<>();
+			for (int i = 0; i < DockerEngine.MAX_THREADS + DockerEngine.MAX_QUEUED; i++) {
+				accepted.add(engine.call("a blocked call", (client) -> {
+					release.await(60, TimeUnit.SECONDS);
+					return null;
+				}));
+			}
+
+			CompletableFuture<Object> refused = engine.call("one call too many", (client) -> null);
+
+			assertThat(refused).isCompletedExceptionally();
+			assertThatThrownBy(refused::get).cause()
+				.isInstanceOfSatisfying(ProviderException.class,
+						(error) -> assertThat(error.code()).contains("engine-busy"))
+				.hasMessageContaining("one call too many");
+			release.countDown();
+			CompletableFuture.allOf(accepted.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+		}
+	}
+
+	@Test
+	void aContainerThatCannotStartIsRemovedAndTheFailureIsTyped() throws IOException {
+		DockerClient docker = this.sandboxes.docker();
+		String image = "sandboxer-test/no-shell:" + UUID.randomUUID().toString().substring(0, 8);
+		docker.createImageCmd(image.substring(0, image.indexOf(':')), singleFileTar())
+			.withTag(image.substring(image.indexOf(':') + 1))
+			.exec();
+		try {
+			assertThatThrownBy(() -> this.sandboxes.create(this.sandboxes.request(image).build()))
+				.isInstanceOf(ProviderException.class);
+
+			assertThat(docker.listContainersCmd().withShowAll(true).withAncestorFilter(List.of(image)).exec())
+				.as("no container of the image is left").isEmpty();
+		}
+		finally {
+			docker.removeImageCmd(image).withForce(true).exec();
+		}
+	}
+
+	@Test
+	void aCreateCancelledAfterItsContainerExistedRemovesTheContainer() throws Exception {
+		DockerClient docker = this.sandboxes.docker();
+		try (LocalProvider provider = new LocalProvider(LocalSettings.from(ProviderConfig.builder().build()))) {
+			boolean caughtInTheWindow = false;
+			for (int attempt = 0; attempt < 20 && !caughtInTheWindow; attempt++) {
+				String run = UUID.randomUUID().toString();
+				CompletableFuture<ProviderSandbox> creating = provider.createSandbox(this.sandboxes
+					.request(LocalTestSandboxes.BUSYBOX)
+					.metadata("cancel-test", run)
+					.build());
+				Map<String, String> label = Map.of(SandboxLabels.META_PREFIX + SandboxLabels.encodeKey("cancel-test"), run);
+				while (!creating.isDone()
+						&& docker.listContainersCmd().withShowAll(true).withLabelFilter(label).exec().isEmpty()) {
+					Thread.onSpinWait();
+				}
+				caughtInTheWindow = creating.cancel(true);
+				if (caughtInTheWindow) {
+					await().atMost(Duration.ofSeconds(30))
+						.until(() -> docker.listContainersCmd().withShowAll(true).withLabelFilter(label).exec().isEmpty());
+				}
+				else {
+					creating.get().kill().get(30, TimeUnit.SECONDS);
+				}
+			}
+			assertThat(caughtInTheWindow).as("a cancel came while the container existed and the create ran").isTrue();
+		}
+	}
+
+	/** A root file system with one file and no shell, so that the keeper cannot start. */
+	private static ByteArrayInputStream singleFileTar() throws IOException {
+		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+		try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
+			byte[] content = "no shell here\n".getBytes(StandardCharsets.UTF_8);
+			TarArchiveEntry entry = new TarArchiveEntry("README");
+			entry.setSize(content.length);
+			tar.putArchiveEntry(entry);
+			tar.write(content);
+			tar.closeArchiveEntry();
+		}
+		return new ByteArrayInputStream(bytes.toByteArray());
+	}
+
+}
