@@ -42,8 +42,10 @@ import org.jspecify.annotations.Nullable;
  * forgotten client never keeps a JVM alive) and completes a future from there. The executor has at most
  * {@value #MAX_THREADS} threads and {@value #MAX_QUEUED} waiting calls; a call beyond that fails at once with a
  * {@link ProviderException} ({@code engine-busy}) rather than queueing without bound. Cancelling a call's future
- * drops it when it has not started and interrupts its thread when it has (waits for streams, pulls and process
- * kills end then; a socket read ends at its response timeout). Timers (command timeouts, polling for background
+ * drops it when it has not started. A call that runs is interrupted only when it was made with
+ * {@link #callInterruptibly} (pure waits, such as an image pull): the transport's channels close when their thread
+ * is interrupted, so interrupting a create could leave a container made by the Engine whose id never arrived; other
+ * calls finish, within their response timeout. Timers (command timeouts, polling for background
  * commands) run on one scheduler thread and only hand work to the executor.
  * <p>
  * <b>Connections.</b> Two pools to the Engine: one for short calls (inspect, create, remove, the archive's
@@ -99,7 +101,16 @@ final class DockerEngine implements AutoCloseable {
 	 * the call or interrupts it.
 	 */
 	<T> CompletableFuture<T> call(String subject, EngineCall<T> call) {
-		EngineTask<T> task = new EngineTask<>(call, subject);
+		return submit(new EngineTask<>(call, subject, false));
+	}
+
+	/** Like {@link #call}, but cancelling the future also interrupts the call while it runs: for waits only. */
+	<T> CompletableFuture<T> callInterruptibly(String subject, EngineCall<T> call) {
+		return submit(new EngineTask<>(call, subject, true));
+	}
+
+	private <T> CompletableFuture<T> submit(EngineTask<T> task) {
+		String subject = task.subject;
 		try {
 			this.executor.execute(task);
 		}
@@ -328,8 +339,8 @@ final class DockerEngine implements AutoCloseable {
 
 	/**
 	 * One queued call; kept as its own type so that close can fail the calls that never started. A cancelled call
-	 * that has not started never runs; one that runs is interrupted, and its thread's interrupt is cleared before it
-	 * takes the next call.
+	 * that has not started never runs; an interruptible one that runs is interrupted, and its thread's interrupt is
+	 * cleared before it takes the next call.
 	 */
 	private final class EngineTask<T> implements Runnable {
 
@@ -337,19 +348,21 @@ final class DockerEngine implements AutoCloseable {
 
 		private final EngineCall<T> call;
 
-		private final String subject;
+		final String subject;
 
 		/** Guarded by this: the thread running the call, while it runs. */
 		private @Nullable Thread runner;
 
-		EngineTask(EngineCall<T> call, String subject) {
+		EngineTask(EngineCall<T> call, String subject, boolean interruptible) {
 			this.call = call;
 			this.subject = subject;
-			this.result.whenComplete((value, error) -> {
-				if (this.result.isCancelled()) {
-					interruptRunner();
-				}
-			});
+			if (interruptible) {
+				this.result.whenComplete((value, error) -> {
+					if (this.result.isCancelled()) {
+						interruptRunner();
+					}
+				});
+			}
 		}
 
 		@Override

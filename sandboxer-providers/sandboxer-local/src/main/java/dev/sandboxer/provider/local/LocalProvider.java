@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.github.dockerjava.api.DockerClient;
@@ -76,40 +77,85 @@ final class LocalProvider implements SandboxProvider {
 		}
 		String image = (request.template() != null) ? request.template() : this.settings.defaultImage();
 		String subject = "a sandbox from image '" + image + "'";
-		// The container made so far; a caller who cancelled the create never receives it, so it is removed here.
+		CompletableFuture<ProviderSandbox> created = new CompletableFuture<>();
+		// A pull may take long and is a pure wait, so a cancel interrupts it; making and starting the container is
+		// never interrupted (an interrupt closes the connection, and the Engine may have made a container whose id
+		// would never arrive). A caller who cancelled never receives the container, so it is removed here: the call
+		// and the cancel each record their side first and then look at the other's, so at least one removes it.
 		AtomicReference<String> made = new AtomicReference<>();
-		CompletableFuture<ProviderSandbox> created = this.engine.call(subject, (client) -> {
-			String workingDirectory = ensureImage(client, image);
-			Instant now = Instant.now();
-			Instant expiresAt = (request.timeout() != null) ? LifetimeKeeper.deadline(now, request.timeout()) : null;
-			String id = container(client, image, request, expiresAt).exec().getId();
-			made.set(id);
-			try {
-				client.startContainerCmd(id).exec();
+		AtomicBoolean cancelled = new AtomicBoolean();
+		CompletableFuture<@Nullable String> pulled = this.engine.callInterruptibly(subject,
+				(client) -> ensureImage(client, image));
+		pulled.whenComplete((workingDirectory, pullError) -> {
+			if (pullError != null) {
+				created.completeExceptionally(pullError);
+				return;
 			}
-			catch (RuntimeException ex) {
-				removeAfterFailedStart(client, id, ex);
-				throw ex;
+			if (created.isDone()) {
+				return;
 			}
-			SandboxInfo info = new SandboxInfo(id, ProviderName.LOCAL, image, SandboxStatus.RUNNING, now, expiresAt,
-					request.metadata(), request.cpus(), request.memoryMb());
-			return new LocalSandbox(info, this.operations, workingDirectory);
+			this.engine.call(subject, (client) -> {
+				ProviderSandbox sandbox = start(client, image, request, workingDirectory, made);
+				if (cancelled.get()) {
+					removeAbandoned(client, sandbox.id());
+				}
+				return sandbox;
+			}).whenComplete((sandbox, error) -> {
+				if (error != null) {
+					created.completeExceptionally(error);
+				}
+				else {
+					created.complete(sandbox);
+				}
+			});
 		});
 		created.whenComplete((sandbox, error) -> {
+			if (!created.isCancelled()) {
+				return;
+			}
+			pulled.cancel(true);
+			cancelled.set(true);
 			String id = made.get();
-			if (created.isCancelled() && id != null) {
+			if (id != null) {
 				this.engine.call(subject, (client) -> {
-					remove(client, id);
+					removeAbandoned(client, id);
 					return null;
-				}).whenComplete((ignored, failure) -> {
-					if (failure != null && !(failure instanceof NotFoundException)) {
-						logger.warn("Could not remove container {}, made for a create that was cancelled: {}. Remove it "
-								+ "with 'docker rm -f {}'", LocalSandbox.shortId(id), failure.getMessage(), id);
-					}
 				});
 			}
 		});
 		return created;
+	}
+
+	/** Makes and starts the container; a container that cannot start is removed. */
+	private ProviderSandbox start(DockerClient client, String image, CreateSandboxRequest request,
+			@Nullable String workingDirectory, AtomicReference<String> made) {
+		Instant now = Instant.now();
+		Instant expiresAt = (request.timeout() != null) ? LifetimeKeeper.deadline(now, request.timeout()) : null;
+		String id = container(client, image, request, expiresAt).exec().getId();
+		made.set(id);
+		try {
+			client.startContainerCmd(id).exec();
+		}
+		catch (RuntimeException ex) {
+			removeAfterFailedStart(client, id, ex);
+			throw ex;
+		}
+		SandboxInfo info = new SandboxInfo(id, ProviderName.LOCAL, image, SandboxStatus.RUNNING, now, expiresAt,
+				request.metadata(), request.cpus(), request.memoryMb());
+		return new LocalSandbox(info, this.operations, workingDirectory);
+	}
+
+	private static void removeAbandoned(DockerClient client, String containerId) {
+		try {
+			removeEvenIfInterrupted(client, containerId);
+		}
+		catch (com.github.dockerjava.api.exception.NotFoundException ex) {
+			// Removed by the other side already.
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not remove container {}, made for a create that was cancelled: {}. Remove it with "
+					+ "'docker rm -f {}'", LocalSandbox.shortId(containerId), ex.getMessage(), containerId);
+		}
 	}
 
 	private CreateContainerCmd container(DockerClient client, String image, CreateSandboxRequest request,
@@ -242,7 +288,7 @@ final class LocalProvider implements SandboxProvider {
 	/** The start failure is what the caller hears about; a container that cannot be removed is logged, by id. */
 	private static void removeAfterFailedStart(DockerClient client, String containerId, RuntimeException startFailure) {
 		try {
-			remove(client, containerId);
+			removeEvenIfInterrupted(client, containerId);
 		}
 		catch (RuntimeException ex) {
 			if (!(ex instanceof com.github.dockerjava.api.exception.NotFoundException)) {
@@ -250,6 +296,22 @@ final class LocalProvider implements SandboxProvider {
 						+ "'docker rm -f {}'", LocalSandbox.shortId(containerId), startFailure.getMessage(), ex.getMessage(),
 						containerId);
 				startFailure.addSuppressed(ex);
+			}
+		}
+	}
+
+	/**
+	 * Cleaning up must not fail because the call was cancelled: the transport refuses to lease a connection to an
+	 * interrupted thread, so the interrupt is set aside for the removal and restored after it.
+	 */
+	private static void removeEvenIfInterrupted(DockerClient client, String containerId) {
+		boolean interrupted = Thread.interrupted();
+		try {
+			remove(client, containerId);
+		}
+		finally {
+			if (interrupted) {
+				Thread.currentThread().interrupt();
 			}
 		}
 	}

@@ -40,11 +40,13 @@ import static org.awaitility.Awaitility.await;
  * client works again once the daemon is back, without a new client.
  * <p>
  * The daemon restarted is a private one, started here as {@code scripts/setup-docker.sh} starts the shared one
- * ({@code dockerd} in the background, log to a file) but with its own socket, data and state directories and no
- * bridge or iptables changes: restarting the shared Engine would fail whatever else runs on it meanwhile (other
- * test classes, other builds). The shared Engine is never touched, so it keeps running whatever happens here; the
- * private daemon is stopped and its directory removed after the test, also when it fails. Needs root and
- * {@code dockerd}, as CI has; skipped elsewhere.
+ * ({@code dockerd} in the background, log to a file) but with its own socket, data and state directories, its own
+ * bridge interface (made here, on a private subnet) and no iptables changes: restarting the shared Engine would fail
+ * whatever else runs on it meanwhile (other test classes, other builds). Never {@code --bridge none}: a daemon
+ * started so deletes the host's {@code docker0}, which the shared Engine's containers need. The shared Engine is
+ * never touched, so it keeps running whatever happens here; the private daemon is stopped, and its bridge and
+ * directory removed, after the test, also when it fails. Needs root, {@code dockerd} and {@code ip}, as CI has;
+ * skipped elsewhere.
  */
 class LocalEngineRestartTests {
 
@@ -52,14 +54,23 @@ class LocalEngineRestartTests {
 
 	private Path directory;
 
+	private String bridge;
+
 	private Process daemon;
 
 	@BeforeEach
 	void startPrivateDaemon() throws Exception {
 		assumeThat(System.getProperty("user.name")).as("a private dockerd needs root").isEqualTo("root");
 		assumeThat(onPath("dockerd")).as("dockerd is installed").isTrue();
+		assumeThat(onPath("ip")).as("ip (iproute2) is installed").isTrue();
+		String name = UUID.randomUUID().toString().substring(0, 8);
 		// Unix socket paths are short (108 bytes): a short directory under /tmp.
-		this.directory = Files.createDirectories(Path.of("/tmp", "sbx-" + UUID.randomUUID().toString().substring(0, 8)));
+		this.directory = Files.createDirectories(Path.of("/tmp", "sbx-" + name));
+		this.bridge = "sbx" + name;
+		int subnet = 100 + (name.hashCode() & 0x7f);
+		run("ip", "link", "add", "name", this.bridge, "type", "bridge");
+		run("ip", "addr", "add", "10.254." + subnet + ".1/24", "dev", this.bridge);
+		run("ip", "link", "set", this.bridge, "up");
 		this.daemon = startDaemon();
 		awaitDaemon();
 		loadTestImage();
@@ -70,8 +81,18 @@ class LocalEngineRestartTests {
 		if (this.daemon != null) {
 			stopDaemon();
 		}
+		if (this.bridge != null) {
+			run("ip", "link", "del", this.bridge);
+		}
 		if (this.directory != null) {
-			new ProcessBuilder("rm", "-rf", this.directory.toString()).inheritIO().start().waitFor(60, TimeUnit.SECONDS);
+			run("rm", "-rf", this.directory.toString());
+		}
+	}
+
+	private static void run(String... command) throws IOException, InterruptedException {
+		Process process = new ProcessBuilder(command).inheritIO().start();
+		if (!process.waitFor(60, TimeUnit.SECONDS)) {
+			process.destroyForcibly();
 		}
 	}
 
@@ -110,8 +131,8 @@ class LocalEngineRestartTests {
 	private Process startDaemon() throws IOException {
 		return new ProcessBuilder("dockerd", "--host", socket(), "--data-root", this.directory.resolve("data").toString(),
 				"--exec-root", this.directory.resolve("x").toString(), "--pidfile",
-				this.directory.resolve("dockerd.pid").toString(), "--bridge", "none", "--iptables=false",
-				"--ip-masq=false")
+				this.directory.resolve("dockerd.pid").toString(), "--bridge", this.bridge, "--iptables=false",
+				"--ip-masq=false", "--ip6tables=false")
 			.redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(this.directory.resolve("dockerd.log").toFile()))
 			.start();

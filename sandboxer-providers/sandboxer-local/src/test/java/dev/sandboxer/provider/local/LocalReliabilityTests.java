@@ -81,11 +81,12 @@ class LocalReliabilityTests {
 	}
 
 	@Test
-	void aCancelledEngineCallIsInterruptedAndAQueuedOneNeverRuns() throws Exception {
+	void aCancelledWaitIsInterruptedAndACancelledQueuedCallNeverRuns() throws Exception {
 		try (DockerEngine engine = new DockerEngine(LocalSettings.from(ProviderConfig.builder().build()))) {
-			CountDownLatch running = new CountDownLatch(1);
+			CountDownLatch running = new CountDownLatch(DockerEngine.MAX_THREADS);
+			CountDownLatch release = new CountDownLatch(1);
 			AtomicBoolean interrupted = new AtomicBoolean();
-			CompletableFuture<Object> call = engine.call("a test", (client) -> {
+			CompletableFuture<Object> wait = engine.callInterruptibly("a wait", (client) -> {
 				running.countDown();
 				try {
 					Thread.sleep(60_000);
@@ -95,11 +96,23 @@ class LocalReliabilityTests {
 				}
 				return null;
 			});
+			for (int i = 1; i < DockerEngine.MAX_THREADS; i++) {
+				engine.call("a blocked call", (client) -> {
+					running.countDown();
+					return release.await(60, TimeUnit.SECONDS);
+				});
+			}
 			assertThat(running.await(30, TimeUnit.SECONDS)).isTrue();
+			AtomicBoolean ran = new AtomicBoolean();
+			CompletableFuture<Object> queued = engine.call("a queued call", (client) -> ran.getAndSet(true));
 
-			call.cancel(true);
+			queued.cancel(true);
+			wait.cancel(true);
 
 			await().atMost(Duration.ofSeconds(10)).untilTrue(interrupted);
+			release.countDown();
+			engine.call("a later call", (client) -> null).get(30, TimeUnit.SECONDS);
+			assertThat(ran).as("the cancelled call waited in the queue and never ran").isFalse();
 		}
 	}
 

@@ -1,9 +1,5 @@
 package dev.sandboxer.provider.local;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,8 +14,6 @@ import dev.sandboxer.config.ProviderConfig;
 import dev.sandboxer.error.ProviderException;
 import dev.sandboxer.model.CreateSandboxRequest;
 import dev.sandboxer.spi.ProviderSandbox;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,7 +22,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** Bounds and clean-up of the {@code local} provider: its executor, and containers nobody will receive. */
+/**
+ * Bounds and clean-up of the {@code local} provider: its executor, and containers nobody will receive. (A container
+ * that fails to start is removed too, but no test here can make one fail: with Docker's init as pid 1 a missing
+ * program fails after the start, and what fails a start, a missing bridge for one, would break the shared Engine.)
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LocalResourceTests {
 
@@ -60,25 +58,6 @@ class LocalResourceTests {
 	}
 
 	@Test
-	void aContainerThatCannotStartIsRemovedAndTheFailureIsTyped() throws IOException {
-		DockerClient docker = this.sandboxes.docker();
-		String image = "sandboxer-test/no-shell:" + UUID.randomUUID().toString().substring(0, 8);
-		docker.createImageCmd(image.substring(0, image.indexOf(':')), singleFileTar())
-			.withTag(image.substring(image.indexOf(':') + 1))
-			.exec();
-		try {
-			assertThatThrownBy(() -> this.sandboxes.create(this.sandboxes.request(image).build()))
-				.isInstanceOf(ProviderException.class);
-
-			assertThat(docker.listContainersCmd().withShowAll(true).withAncestorFilter(List.of(image)).exec())
-				.as("no container of the image is left").isEmpty();
-		}
-		finally {
-			docker.removeImageCmd(image).withForce(true).exec();
-		}
-	}
-
-	@Test
 	void aCreateCancelledAfterItsContainerExistedRemovesTheContainer() throws Exception {
 		DockerClient docker = this.sandboxes.docker();
 		try (LocalProvider provider = new LocalProvider(LocalSettings.from(ProviderConfig.builder().build()))) {
@@ -105,20 +84,6 @@ class LocalResourceTests {
 			}
 			assertThat(caughtInTheWindow).as("a cancel came while the container existed and the create ran").isTrue();
 		}
-	}
-
-	/** A root file system with one file and no shell, so that the keeper cannot start. */
-	private static ByteArrayInputStream singleFileTar() throws IOException {
-		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-		try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
-			byte[] content = "no shell here\n".getBytes(StandardCharsets.UTF_8);
-			TarArchiveEntry entry = new TarArchiveEntry("README");
-			entry.setSize(content.length);
-			tar.putArchiveEntry(entry);
-			tar.write(content);
-			tar.closeArchiveEntry();
-		}
-		return new ByteArrayInputStream(bytes.toByteArray());
 	}
 
 }
