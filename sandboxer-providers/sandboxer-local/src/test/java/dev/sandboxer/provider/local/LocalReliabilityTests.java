@@ -9,7 +9,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.model.Container;
 import dev.sandboxer.AsyncSandbox;
 import dev.sandboxer.Sandbox;
 import dev.sandboxer.config.ProviderConfig;
@@ -164,10 +163,6 @@ class LocalReliabilityTests {
 	private List<String> hostProcesses(String containerId) {
 		String[][] rows = this.docker.topContainerCmd(containerId).withPsArgs("-o pid,args").exec().getProcesses();
 		return (rows != null) ? Stream.of(rows).map((row) -> String.join(" ", row)).toList() : List.of();
-	}
-
-	static List<Container> containersWithLabel(DockerClient docker, String key, String value) {
-		return docker.listContainersCmd().withShowAll(true).withLabelFilter(java.util.Map.of(key, value)).exec();
 	}
 
 }

@@ -1,5 +1,9 @@
 package dev.sandboxer.provider.local;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,12 +11,14 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import com.github.dockerjava.api.DockerClient;
+import dev.sandboxer.Sandboxer;
 import dev.sandboxer.config.ProviderConfig;
 import dev.sandboxer.error.ProviderException;
-import dev.sandboxer.model.CreateSandboxRequest;
+import dev.sandboxer.error.ProviderTimeoutException;
 import dev.sandboxer.spi.ProviderSandbox;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -54,6 +60,40 @@ class LocalResourceTests {
 				.hasMessageContaining("one call too many");
 			release.countDown();
 			CompletableFuture.allOf(accepted.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+		}
+	}
+
+	@Test
+	void aPullThatHangsEndsAtThePullTimeout() throws Exception {
+		// A registry on loopback (which the Engine reaches without TLS) that accepts connections and never answers.
+		List<Socket> held = new CopyOnWriteArrayList<>();
+		try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+			Thread acceptor = new Thread(() -> {
+				while (!silent.isClosed()) {
+					try {
+						held.add(silent.accept());
+					}
+					catch (IOException ex) {
+						return;
+					}
+				}
+			});
+			acceptor.setDaemon(true);
+			acceptor.start();
+			String image = "127.0.0.1:" + silent.getLocalPort() + "/sandboxer/never-answers:latest";
+			try (Sandboxer sandboxer = Sandboxer.builder("local")
+				.config(ProviderConfig.builder().extra("pull-timeout", "2s").build())
+				.build()) {
+
+				assertThatThrownBy(() -> sandboxer.createSandbox(this.sandboxes.request(image).build()))
+					.isInstanceOf(ProviderTimeoutException.class)
+					.hasMessageContaining("pull-timeout");
+			}
+		}
+		finally {
+			for (Socket socket : held) {
+				socket.close();
+			}
 		}
 	}
 
