@@ -71,7 +71,7 @@ final class FlyProvider implements SandboxProvider {
 
 	@Override
 	public ProviderName name() {
-		return ProviderName.FLY_MACHINES;
+		return FlyProviderFactory.NAME;
 	}
 
 	@Override

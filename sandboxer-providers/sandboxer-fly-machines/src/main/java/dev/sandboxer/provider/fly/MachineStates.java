@@ -78,7 +78,7 @@ final class MachineStates {
 			}
 		});
 		Guest guest = (config != null) ? config.guest() : null;
-		return new SandboxInfo(machine.id(), ProviderName.FLY_MACHINES, (config != null) ? config.image() : null,
+		return new SandboxInfo(machine.id(), FlyProviderFactory.NAME, (config != null) ? config.image() : null,
 				status, startedAt(machine.createdAt()), expiresAt(all.get(EXPIRES_AT)), users,
 				(guest != null) ? guest.cpus() : null, (guest != null) ? guest.memoryMb() : null);
 	}

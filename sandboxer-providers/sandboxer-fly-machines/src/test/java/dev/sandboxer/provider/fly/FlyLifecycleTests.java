@@ -195,7 +195,7 @@ class FlyLifecycleTests {
 		ProviderSandbox sandbox = FlyStubs.attach(wm, this.provider);
 		SandboxInfo info = sandbox.initialInfo();
 		assertThat(info.id()).isEqualTo(MACHINE_ID);
-		assertThat(info.provider()).isEqualTo(ProviderName.FLY_MACHINES);
+		assertThat(info.provider()).isEqualTo(FlyProviderFactory.NAME);
 		assertThat(info.template()).isEqualTo("alpine:latest");
 		assertThat(info.status()).isEqualTo(SandboxStatus.RUNNING);
 		assertThat(info.startedAt()).isEqualTo(Instant.parse("2026-01-02T03:04:05Z"));
