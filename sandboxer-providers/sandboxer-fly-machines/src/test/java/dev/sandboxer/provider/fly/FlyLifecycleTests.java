@@ -410,6 +410,22 @@ class FlyLifecycleTests {
 	}
 
 	@Test
+	void theAsyncClientIsTheSameProvider() {
+		wm.stubFor(get(urlPathEqualTo(MACHINE)).willReturn(okJson(machine("suspended"))));
+		dev.sandboxer.AsyncSandboxer async = dev.sandboxer.Sandboxer.builder("fly-machines")
+			.config(FlyStubs.config(wm).build())
+			.buildAsync();
+		try {
+			dev.sandboxer.AsyncSandbox sandbox = await(async.attachSandbox(MACHINE_ID));
+			assertThat(await(sandbox.info()).status()).isEqualTo(SandboxStatus.PAUSED);
+		}
+		finally {
+			async.close();
+		}
+		wm.verify(2, getRequestedFor(urlEqualTo(MACHINE)));
+	}
+
+	@Test
 	void aWaitThatNeverGetsThereTimesOut() {
 		// Not timing: the stub answers 408 at once; the provider gives up after its fixed number of rounds.
 		wm.stubFor(post(urlEqualTo(MACHINES)).willReturn(okJson(machine("created"))));
