@@ -27,8 +27,9 @@ import reactor.core.publisher.Mono;
  * Commands over {@code exec}. The API answers a command's output whole when it ends, so a listener hears it once,
  * at the end; there is no output stream to follow on Fly.
  * <p>
- * A command's own timeout is enforced twice: in the machine with {@code timeout -s KILL} (GNU coreutils and
- * BusyBox both have it), and as the exec's {@code timeout}, a few seconds later, as a backstop. The HTTP call waits
+ * A command's own timeout is enforced twice: in the machine, by a watchdog that kills the command's whole process
+ * group (GNU's {@code timeout} would do, BusyBox's kills only the direct child and leaves grandchildren holding the
+ * output), and as the exec's {@code timeout}, a few seconds later, as a backstop. The HTTP call waits
  * for both plus a margin, never the provider's default timeout. A command that ran its full time and died of
  * SIGKILL is reported as timed out.
  * <p>
@@ -48,13 +49,23 @@ final class GuestCommands {
 
 	private static final Pattern HANDLE = Pattern.compile("[0-9a-f]{32}");
 
-	/** $1 cwd (may be empty), $2 timeout in seconds (may be empty), $3 the command line, then NAME=VALUE pairs. */
+	/**
+	 * $1 cwd (may be empty), $2 timeout in seconds (may be empty), $3 the command line, then NAME=VALUE pairs. With a
+	 * timeout, the command runs in a session of its own ({@code setsid}) and a watchdog kills that whole process
+	 * group at the deadline, so no grandchild survives to hold the output open.
+	 */
 	static final String RUN = """
 			c=$1; t=$2; x=$3; shift 3
 			for a in "$@"; do export "$a" || exit 125; done
 			if [ -n "$c" ]; then cd "$c" || exit 1; fi
-			if [ -n "$t" ] && command -v timeout >/dev/null 2>&1; then exec timeout -s KILL "$t" /bin/sh -c "$x"; fi
-			exec /bin/sh -c "$x"
+			if [ -z "$t" ] || ! command -v setsid >/dev/null 2>&1; then exec /bin/sh -c "$x"; fi
+			setsid /bin/sh -c "$x" &
+			p=$!
+			setsid /bin/sh -c 'sleep "$1"; kill -KILL -"$2" 2>/dev/null' watchdog "$t" "$p" </dev/null >/dev/null 2>&1 &
+			w=$!
+			wait "$p"; s=$?
+			kill -KILL -"$w" 2>/dev/null
+			exit "$s"
 			""";
 
 	/** $1 the job directory, $2 the command line. Runs detached; writes pid, then exit last. */
@@ -107,11 +118,16 @@ final class GuestCommands {
 			base64 <"$d/stderr" | tr -d '\\n'; echo
 			""";
 
-	/** $1 the pid. Exit 44: no such process. Its children go first, so they are not left behind. */
+	/**
+	 * $1 the pid. Exit 44: no such process. Its children are listed first and killed after it, so they are not left
+	 * behind; one that ended by itself meanwhile is no failure.
+	 */
 	static final String KILL = """
 			kill -0 "$1" 2>/dev/null || exit 44
-			pkill -KILL -P "$1" 2>/dev/null
-			kill -KILL "$1"
+			c=$(pgrep -P "$1" 2>/dev/null)
+			kill -KILL "$1" 2>/dev/null
+			[ -z "$c" ] || kill -KILL $c 2>/dev/null
+			exit 0
 			""";
 
 	private final String machineId;
