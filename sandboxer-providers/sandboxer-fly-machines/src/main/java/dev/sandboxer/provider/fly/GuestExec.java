@@ -36,6 +36,14 @@ final class GuestExec {
 	 */
 	Mono<Outcome> run(String machineId, String script, List<String> args, @Nullable String user,
 			@Nullable String stdin, Duration timeout, String operation) {
+		ExecRequest body = new ExecRequest(argv(script, args, user), seconds(timeout), stdin);
+		return this.api.exec(machineId, body, operation)
+			.map((answer) -> new Outcome((answer.exitCode() != null) ? answer.exitCode() : 0, answer.exitSignal(),
+					(answer.stdout() != null) ? answer.stdout() : "", (answer.stderr() != null) ? answer.stderr() : ""));
+	}
+
+	/** The argv the exec endpoint runs: the script with its arguments, through {@code su} for another user. */
+	static List<String> argv(String script, List<String> args, @Nullable String user) {
 		List<String> argv = new ArrayList<>();
 		if (user == null) {
 			argv.add("/bin/sh");
@@ -52,10 +60,7 @@ final class GuestExec {
 			argv.add((args.isEmpty() ? "" : "set -- " + ShellWords.quoteAll(args) + "\n") + script);
 			argv.add(ShellWords.user(user));
 		}
-		ExecRequest body = new ExecRequest(argv, seconds(timeout), stdin);
-		return this.api.exec(machineId, body, operation)
-			.map((answer) -> new Outcome((answer.exitCode() != null) ? answer.exitCode() : 0, answer.exitSignal(),
-					(answer.stdout() != null) ? answer.stdout() : "", (answer.stderr() != null) ? answer.stderr() : ""));
+		return argv;
 	}
 
 	/** Whole seconds, rounded up, at least one. */

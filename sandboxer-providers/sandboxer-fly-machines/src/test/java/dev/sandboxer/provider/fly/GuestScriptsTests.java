@@ -56,8 +56,10 @@ class GuestScriptsTests {
 	}
 
 	private Outcome run(String script, String stdin, String... args) throws Exception {
-		List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", script, "sh"));
-		argv.addAll(List.of(args));
+		return runArgv(GuestExec.argv(script, List.of(args), null), stdin);
+	}
+
+	private Outcome runArgv(List<String> argv, String stdin) throws Exception {
 		ProcessBuilder builder = new ProcessBuilder(argv);
 		builder.environment().put("PATH", this.path);
 		Process process = builder.start();
@@ -168,6 +170,18 @@ class GuestScriptsTests {
 				"GREETING=it's $(echo evaluated) `echo too`");
 		assertThat(outcome.exitCode()).isEqualTo(4);
 		assertThat(outcome.stdout()).isEqualTo(work + "\nit's $(echo evaluated) `echo too`\n");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "gnu", "busybox" })
+	void anotherUserRunsTheSameScriptThroughSuWithItsArgumentsIntact(String userland) throws Exception {
+		userland(userland);
+		Assumptions.assumeTrue(new com.sun.security.auth.module.UnixSystem().getUid() == 0, "su needs root here");
+		List<String> argv = GuestExec.argv(GuestCommands.RUN,
+				List.of("/", "", "id -un; printf '%s\\n' \"$V\"", "V=it's \"$(echo no)\" `x` \\ $HOME"), "nobody");
+		Outcome outcome = runArgv(argv, "");
+		assertThat(outcome.exitCode()).as(outcome.stderr()).isZero();
+		assertThat(outcome.stdout()).isEqualTo("nobody\nit's \"$(echo no)\" `x` \\ $HOME\n");
 	}
 
 	@ParameterizedTest
