@@ -20,7 +20,6 @@ import dev.sandboxer.model.StartCommandRequest;
 import dev.sandboxer.provider.fly.GuestExec.Outcome;
 import dev.sandboxer.provider.fly.MachineJson.ProcessStat;
 import dev.sandboxer.spi.CommandOutputCollector;
-import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**

@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.sandboxer.error.NotFoundException;
-import dev.sandboxer.model.ProviderName;
 import dev.sandboxer.model.SandboxInfo;
 import dev.sandboxer.model.SandboxStatus;
 import dev.sandboxer.provider.fly.MachineJson.Guest;
