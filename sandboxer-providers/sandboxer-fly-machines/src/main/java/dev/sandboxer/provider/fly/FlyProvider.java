@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 import dev.sandboxer.config.ProviderConfig;
@@ -76,14 +77,15 @@ final class FlyProvider implements SandboxProvider {
 
 	@Override
 	public CompletableFuture<ProviderSandbox> createSandbox(CreateSandboxRequest request) {
+		String token = UUID.randomUUID().toString();
 		CreateMachine body;
 		try {
-			body = createBody(request);
+			body = createBody(request, token);
 		}
 		catch (RuntimeException ex) {
 			return CompletableFuture.failedFuture(ex);
 		}
-		return this.machines.create(body).map(this::handle).toFuture();
+		return this.machines.create(body, token).map(this::handle).toFuture();
 	}
 
 	@Override
@@ -118,7 +120,7 @@ final class FlyProvider implements SandboxProvider {
 		this.http.close();
 	}
 
-	CreateMachine createBody(CreateSandboxRequest request) {
+	CreateMachine createBody(CreateSandboxRequest request, String requestToken) {
 		if (!request.options().isEmpty()) {
 			throw new BadConfigException(FlySettings.PROVIDER, "options",
 					"fly-machines takes no create options, got " + request.options().keySet());
@@ -128,6 +130,7 @@ final class FlyProvider implements SandboxProvider {
 		Map<String, String> metadata = new LinkedHashMap<>(request.metadata());
 		metadata.put(MachineStates.MANAGED, "true");
 		metadata.put(MachineStates.EXPIRES_AT, Long.toString(deadline.getEpochSecond()));
+		metadata.put(MachineStates.REQUEST, requestToken);
 		for (String name : request.envs().keySet()) {
 			ShellWords.envName(name);
 		}

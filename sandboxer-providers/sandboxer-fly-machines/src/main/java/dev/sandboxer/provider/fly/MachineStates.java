@@ -21,8 +21,8 @@ import org.jspecify.annotations.Nullable;
  * {@code stopped} and {@code destroying} are stopped; {@code destroyed} is gone ({@link NotFoundException}); any
  * other state ({@code failed}, or one Fly adds later) is an error, not a guess.
  * <p>
- * The metadata keys this package writes ({@value #MANAGED}, {@value #EXPIRES_AT}) are its own bookkeeping and are
- * not shown among the user's metadata.
+ * The metadata keys this package writes ({@value #MANAGED}, {@value #EXPIRES_AT}, {@value #REQUEST}) are its own
+ * bookkeeping and are not shown among the user's metadata.
  */
 final class MachineStates {
 
@@ -31,6 +31,9 @@ final class MachineStates {
 
 	/** The deadline as Unix seconds, read back as {@link SandboxInfo#expiresAt()}. */
 	static final String EXPIRES_AT = "sandboxer_expires_at";
+
+	/** The token of the create call that made the machine, to find it when the create's answer was lost. */
+	static final String REQUEST = "sandboxer_request";
 
 	static final String DESTROYED = "destroyed";
 
@@ -72,7 +75,7 @@ final class MachineStates {
 		Map<String, String> all = (config != null && config.metadata() != null) ? config.metadata() : Map.of();
 		Map<String, String> users = new LinkedHashMap<>();
 		all.forEach((key, value) -> {
-			if (!key.equals(MANAGED) && !key.equals(EXPIRES_AT)) {
+			if (!key.equals(MANAGED) && !key.equals(EXPIRES_AT) && !key.equals(REQUEST)) {
 				users.put(key, value);
 			}
 		});

@@ -8,7 +8,9 @@ import java.util.Map;
 import java.util.function.Function;
 
 import dev.sandboxer.error.NotSupportedException;
+import dev.sandboxer.error.ProviderConnectionException;
 import dev.sandboxer.error.ProviderTimeoutException;
+import dev.sandboxer.error.StreamInterruptedException;
 import dev.sandboxer.model.ListSandboxesFilter;
 import dev.sandboxer.model.SandboxInfo;
 import dev.sandboxer.model.SandboxStatus;
@@ -18,6 +20,7 @@ import dev.sandboxer.provider.fly.MachineJson.MachineConfig;
 import dev.sandboxer.provider.fly.MachineJson.Port;
 import dev.sandboxer.provider.fly.MachineJson.Service;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -47,20 +50,42 @@ final class Machines {
 	}
 
 	/**
-	 * Creates and waits until it started. If it does not start, it is destroyed before the failure is reported, so a
-	 * failed create never leaves a paid machine behind.
+	 * Creates and waits until it started. A paid machine is never left behind by a failed create: one that does not
+	 * start is destroyed before the failure is reported; one whose create answer was lost (a timeout, a cut
+	 * connection) is looked up by the create's own token ({@value MachineStates#REQUEST} in its metadata) and
+	 * destroyed; a create cancelled by the caller destroys the machine it made. Should all of that fail too, the
+	 * machine still ends at its deadline, by itself (see {@link Lifetime}).
 	 */
-	Mono<SandboxInfo> create(CreateMachine body) {
-		return this.api.create(body).flatMap((machine) -> {
-			if ("started".equals(machine.state())) {
-				return Mono.just(MachineStates.info(machine, SandboxStatus.RUNNING));
-			}
-			return settle(machine.id(), "started", "createSandbox")
-				.thenReturn(MachineStates.info(machine, SandboxStatus.RUNNING))
-				.onErrorResume((error) -> this.api.destroy(machine.id(), "createSandbox")
-					.onErrorResume((ignored) -> Mono.empty())
-					.then(Mono.error(error)));
-		});
+	Mono<SandboxInfo> create(CreateMachine body, String requestToken) {
+		return this.api.create(body)
+			.onErrorResume(Machines::answerLost, (error) -> destroyCreatedBy(requestToken).then(Mono.error(error)))
+			.flatMap((machine) -> {
+				if ("started".equals(machine.state())) {
+					return Mono.just(MachineStates.info(machine, SandboxStatus.RUNNING));
+				}
+				return settle(machine.id(), "started", "createSandbox")
+					.thenReturn(MachineStates.info(machine, SandboxStatus.RUNNING))
+					.onErrorResume((error) -> destroyQuietly(machine.id()).then(Mono.error(error)))
+					.doOnCancel(() -> destroyQuietly(machine.id()).subscribe());
+			});
+	}
+
+	/** A failure after which the machine may exist although no answer said so. */
+	private static boolean answerLost(Throwable error) {
+		return error instanceof ProviderTimeoutException || error instanceof ProviderConnectionException
+				|| error instanceof StreamInterruptedException;
+	}
+
+	private Mono<Void> destroyCreatedBy(String requestToken) {
+		return this.api.listPage(Map.of(MachineStates.REQUEST, requestToken), MachinesApi.MAX_PAGE, null)
+			.flatMapMany((page) -> Flux.fromArray(page.body()))
+			.concatMap((machine) -> destroyQuietly(machine.id()))
+			.onErrorResume((ignored) -> Mono.empty())
+			.then();
+	}
+
+	private Mono<Void> destroyQuietly(String id) {
+		return this.api.destroy(id, "createSandbox").onErrorResume((ignored) -> Mono.empty());
 	}
 
 	Mono<Machine> get(String id, String operation) {

@@ -116,6 +116,7 @@ class FlyLifecycleTests {
 		JsonNode metadata = config.get("metadata");
 		assertThat(metadata.get("team").asString()).isEqualTo("a");
 		assertThat(metadata.get("sandboxer_managed").asString()).isEqualTo("true");
+		assertThat(metadata.get("sandboxer_request").asString()).matches("[0-9a-f-]{36}");
 		long deadline = Long.parseLong(metadata.get("sandboxer_expires_at").asString());
 		assertThat(deadline).isBetween(before.getEpochSecond() + 600, Instant.now().getEpochSecond() + 601);
 		JsonNode exec = config.get("init").get("exec");
@@ -161,6 +162,40 @@ class FlyLifecycleTests {
 			.isThrownBy(() -> await(this.provider.createSandbox(CreateSandboxRequest.builder().build())))
 			.withMessageContaining("machine failed to start");
 		wm.verify(deleteRequestedFor(urlEqualTo(MACHINE + "?force=true")));
+	}
+
+	@Test
+	void aCreateWhoseAnswerIsLostFindsTheMachineByItsTokenAndDestroysIt() throws Exception {
+		wm.stubFor(post(urlEqualTo(MACHINES)).willReturn(okJson(machine("created")).withFixedDelay(5000)));
+		wm.stubFor(get(urlPathEqualTo(MACHINES)).willReturn(okJson("[" + machine("m-lost", "created") + "]")));
+		wm.stubFor(delete(urlPathEqualTo(MACHINES + "/m-lost")).willReturn(ok()));
+		assertThatExceptionOfType(ProviderTimeoutException.class)
+			.isThrownBy(() -> await(this.provider.createSandbox(CreateSandboxRequest.builder().build())));
+		String token = JSON.readTree(wm.findAll(postRequestedFor(urlEqualTo(MACHINES))).get(0).getBodyAsString())
+			.get("config")
+			.get("metadata")
+			.get("sandboxer_request")
+			.asString();
+		wm.verify(getRequestedFor(urlEqualTo(MACHINES + "?metadata.sandboxer_request=" + token + "&limit=1000")));
+		wm.verify(deleteRequestedFor(urlEqualTo(MACHINES + "/m-lost?force=true")));
+		wm.verify(1, postRequestedFor(urlEqualTo(MACHINES)));
+	}
+
+	@Test
+	void aCreateCancelledWhileItWaitsDestroysTheMachine() {
+		wm.stubFor(post(urlEqualTo(MACHINES)).willReturn(okJson(machine("created"))));
+		wm.stubFor(get(urlPathEqualTo(MACHINE + "/wait"))
+			.willReturn(okJson("{\"ok\":true,\"state\":\"started\"}").withFixedDelay(10_000)));
+		wm.stubFor(delete(urlPathEqualTo(MACHINE)).willReturn(ok()));
+		java.util.concurrent.CompletableFuture<ProviderSandbox> creating = this.provider
+			.createSandbox(CreateSandboxRequest.builder().build());
+		org.awaitility.Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.until(() -> !wm.findAll(getRequestedFor(urlPathEqualTo(MACHINE + "/wait"))).isEmpty());
+		creating.cancel(true);
+		org.awaitility.Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> wm.verify(deleteRequestedFor(urlEqualTo(MACHINE + "?force=true"))));
 	}
 
 	@Test
