@@ -153,6 +153,45 @@ public final class ProviderConfig {
 		return Optional.ofNullable(blankToNull(this.environment.apply(name)));
 	}
 
+	/**
+	 * The value of a declared setting: as configured ({@code api-key} and {@code base-url} are the credential and the
+	 * URL, any other key an extra), else the first of its environment variables that is set, else its default.
+	 */
+	public Optional<String> value(ProviderSetting setting) {
+		Optional<String> configured = switch (setting.key()) {
+			case ProviderSetting.API_KEY -> apiKey();
+			case ProviderSetting.BASE_URL -> baseUrl();
+			default -> extra(setting.key());
+		};
+		return configured.or(() -> firstEnv(setting.environmentVariables().toArray(String[]::new)))
+			.or(() -> Optional.ofNullable(setting.defaultValue()));
+	}
+
+	/**
+	 * The value of a setting that must be there.
+	 * @throws BadConfigException naming the key and its environment variables when none is set
+	 */
+	public String require(String provider, ProviderSetting setting) {
+		return value(setting).orElseThrow(() -> new BadConfigException(provider, setting.key(),
+				"Provider '" + provider + "' needs '" + setting.key() + "': set it"
+						+ orEnv(setting.environmentVariables().toArray(String[]::new))));
+	}
+
+	/** The value of a {@code Duration} setting ({@code 30s}, {@code PT30S}, millis). */
+	public Optional<Duration> durationValue(ProviderSetting setting) {
+		return value(setting).map((value) -> Durations.parse(value, setting.key()));
+	}
+
+	/** The value of a whole-number setting. */
+	public Optional<Long> numberValue(ProviderSetting setting) {
+		return value(setting).map((value) -> wholeNumber(value, setting.key()));
+	}
+
+	/** The value of a URL setting, without its trailing slash. */
+	public Optional<String> urlValue(ProviderSetting setting) {
+		return value(setting).map((url) -> validUrl(url, setting.key()));
+	}
+
 	/** A copy with some settings changed. */
 	public Builder toBuilder() {
 		Builder builder = new Builder();

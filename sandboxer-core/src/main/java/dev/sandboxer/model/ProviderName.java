@@ -1,11 +1,12 @@
 package dev.sandboxer.model;
 
-import java.util.List;
 import java.util.regex.Pattern;
 
 /**
  * The type of a sandbox host, such as {@code e2b} or {@code local}. A value rather than an enum so that a third
- * party can add a provider with a jar (see {@code dev.sandboxer.spi.ProviderFactory}).
+ * party can add a provider with a jar (see {@code dev.sandboxer.spi.ProviderFactory}). The constants name the providers
+ * this project ships, each in its own module; which of them a JVM can use is what
+ * {@code dev.sandboxer.spi.ProviderRegistry#names()} finds on its class path.
  */
 public record ProviderName(String id) {
 
@@ -13,17 +14,7 @@ public record ProviderName(String id) {
 
 	public static final ProviderName E2B = new ProviderName("e2b");
 
-	public static final ProviderName DAYTONA = new ProviderName("daytona");
-
-	public static final ProviderName BLAXEL = new ProviderName("blaxel");
-
-	public static final ProviderName RUNLOOP = new ProviderName("runloop");
-
-	public static final ProviderName FLY_MACHINES = new ProviderName("fly-machines");
-
 	public static final ProviderName LOCAL = new ProviderName("local");
-
-	private static final List<ProviderName> BUILT_IN = List.of(E2B, DAYTONA, BLAXEL, RUNLOOP, FLY_MACHINES, LOCAL);
 
 	public ProviderName {
 		if (id == null || !VALID.matcher(id).matches()) {
@@ -37,11 +28,6 @@ public record ProviderName(String id) {
 			throw new IllegalArgumentException("A provider name is required");
 		}
 		return new ProviderName(id.strip().toLowerCase(java.util.Locale.ROOT));
-	}
-
-	/** The six providers the reference SDKs define. */
-	public static List<ProviderName> builtIn() {
-		return BUILT_IN;
 	}
 
 	@Override

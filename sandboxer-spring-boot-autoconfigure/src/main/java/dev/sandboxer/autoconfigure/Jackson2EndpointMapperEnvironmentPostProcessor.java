@@ -6,6 +6,7 @@ import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.util.ClassUtils;
 
 /**
  * Keeps Actuator on Jackson 3 although Sandboxer puts Jackson 2 on the class path.
@@ -15,6 +16,9 @@ import org.springframework.core.env.MapPropertySource;
  * defaults to true), which changed what the application's endpoints are written with and cost about half a second
  * of start-up on a 2-core machine. This adds {@code false} as a default of the lowest precedence, so an application
  * that sets the property itself keeps its choice.
+ * <p>
+ * Only when Jackson 2 is on the class path: an application built with the autoconfigure module and a vendor
+ * provider alone has no docker-java, hence no Jackson 2, and is left as it is.
  */
 final class Jackson2EndpointMapperEnvironmentPostProcessor implements EnvironmentPostProcessor {
 
@@ -22,8 +26,13 @@ final class Jackson2EndpointMapperEnvironmentPostProcessor implements Environmen
 
 	private static final String SOURCE_NAME = "sandboxerDefaults";
 
+	private static final String JACKSON_2 = "com.fasterxml.jackson.databind.ObjectMapper";
+
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+		if (!ClassUtils.isPresent(JACKSON_2, application.getClassLoader())) {
+			return;
+		}
 		if (!environment.getPropertySources().contains(SOURCE_NAME)) {
 			environment.getPropertySources().addLast(new MapPropertySource(SOURCE_NAME, Map.of(PROPERTY, "false")));
 		}

@@ -1,11 +1,15 @@
 package dev.sandboxer.autoconfigure;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import dev.sandboxer.Sandboxer;
+import dev.sandboxer.config.ProviderSetting;
 import dev.sandboxer.error.BadConfigException;
+import dev.sandboxer.model.ProviderName;
 import dev.sandboxer.observation.SandboxerObservationConvention;
+import dev.sandboxer.spi.ProviderFactory;
 import dev.sandboxer.spi.ProviderRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
@@ -40,7 +44,7 @@ final class PropertiesSandboxersFactory {
 			ObservationRegistry observationRegistry, @Nullable SandboxerObservationConvention observationConvention,
 			Environment environment) {
 		this.properties = properties;
-		this.entries = new SandboxerEntries(properties);
+		this.entries = new SandboxerEntries(properties, environment);
 		this.providerRegistry = providerRegistry;
 		this.observationRegistry = observationRegistry;
 		this.observationConvention = observationConvention;
@@ -77,10 +81,11 @@ final class PropertiesSandboxersFactory {
 
 	private Sandboxer build(String name) {
 		long start = System.nanoTime();
+		String type = this.entries.type(name);
 		try {
-			Sandboxer sandboxer = Sandboxer.builder(this.entries.type(name))
+			Sandboxer sandboxer = Sandboxer.builder(type)
 				.name(name)
-				.config(this.entries.config(name, this.environment::getProperty))
+				.config(this.entries.config(name, this.environment::getProperty, providerSettings(name, type)))
 				.providerRegistry(this.providerRegistry)
 				.observationRegistry(this.observationRegistry)
 				.observationConvention(this.observationConvention)
@@ -95,6 +100,18 @@ final class PropertiesSandboxersFactory {
 		catch (BadConfigException ex) {
 			throw this.entries.translate(name, ex);
 		}
+	}
+
+	/** What the entry sets besides the common keys, checked against what its provider declares. */
+	private Map<String, String> providerSettings(String name, String type) {
+		List<ProviderSetting> declared;
+		try {
+			declared = this.providerRegistry.find(ProviderName.of(type)).map(ProviderFactory::settings).orElse(List.of());
+		}
+		catch (IllegalArgumentException ex) {
+			declared = List.of(); // not a provider name at all: the registry says so when the client is built
+		}
+		return ProviderEntrySettings.read(this.environment, name, type, declared);
 	}
 
 }

@@ -2,7 +2,6 @@ package dev.sandboxer.autoconfigure;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
@@ -14,6 +13,7 @@ import dev.sandboxer.config.RetrySettings;
 import dev.sandboxer.error.BadConfigException;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
 
@@ -34,16 +34,31 @@ final class SandboxerEntries {
 
 	private final @Nullable String defaultName;
 
-	SandboxerEntries(SandboxerProperties properties) {
+	SandboxerEntries(SandboxerProperties properties, Environment environment) {
 		this.properties = properties;
-		this.entries = properties.getProviders().isEmpty() ? Map.of(IMPLICIT_ENTRY, new Provider())
-				: new LinkedHashMap<>(properties.getProviders());
+		Map<String, Provider> declared = declaredEntries(properties, environment);
+		this.entries = declared.isEmpty() ? Map.of(IMPLICIT_ENTRY, new Provider()) : declared;
 		this.defaultName = resolveDefault(properties.getDefaultProvider(), this.entries);
 	}
 
 	/** Reads the entries straight from the environment, before the properties bean exists. */
 	static SandboxerEntries bind(Environment environment) {
-		return new SandboxerEntries(Binder.get(environment).bindOrCreate(PREFIX, SandboxerProperties.class));
+		return new SandboxerEntries(Binder.get(environment).bindOrCreate(PREFIX, SandboxerProperties.class),
+				environment);
+	}
+
+	/**
+	 * Every entry, including one that sets only keys of its provider's own ({@code local: image: ...}): those are not
+	 * fields of {@link Provider}, so binding it alone would not make such an entry at all.
+	 */
+	private static Map<String, Provider> declaredEntries(SandboxerProperties properties, Environment environment) {
+		Map<String, Provider> entries = new LinkedHashMap<>();
+		Binder.get(environment)
+			.bind(PREFIX + ".providers", Bindable.mapOf(String.class, Object.class))
+			.ifBound((all) -> all.keySet()
+				.forEach((name) -> entries.put(name, properties.getProviders().getOrDefault(name, new Provider()))));
+		properties.getProviders().forEach(entries::putIfAbsent);
+		return entries;
 	}
 
 	Map<String, Provider> entries() {
@@ -63,9 +78,11 @@ final class SandboxerEntries {
 	/**
 	 * The settings of an entry.
 	 * @param environment where providers read their environment variables ({@code E2B_API_KEY})
+	 * @param providerSettings the entry's provider-specific values, by key (see {@link ProviderEntrySettings})
 	 * @throws SandboxerPropertyException naming the property to fix
 	 */
-	ProviderConfig config(String name, Function<String, @Nullable String> environment) {
+	ProviderConfig config(String name, Function<String, @Nullable String> environment,
+			Map<String, String> providerSettings) {
 		Provider entry = this.entries.get(name);
 		try {
 			ProviderConfig.Builder builder = ProviderConfig.builder()
@@ -76,7 +93,7 @@ final class SandboxerEntries {
 			if (entry.getDefaultTimeout() != null) {
 				builder.defaultTimeout(entry.getDefaultTimeout());
 			}
-			entry.providerSpecific().forEach(builder::extra);
+			providerSettings.forEach(builder::extra);
 			return builder.build();
 		}
 		catch (BadConfigException ex) {
@@ -93,24 +110,9 @@ final class SandboxerEntries {
 			return already;
 		}
 		String key = ex.property().orElse(null);
-		String property = (key != null) ? propertyOf(name, key) : entryPrefix(name);
+		String property = (key != null) ? entryPrefix(name) + "." + key : entryPrefix(name);
 		return new SandboxerPropertyException(ex.provider(), property,
 				"Sandboxer provider '" + name + "' (type '" + type(name) + "'): " + ex.getMessage());
-	}
-
-	private String propertyOf(String name, String key) {
-		Provider entry = this.entries.get(name);
-		// A setting given through the free-form map is fixed there, not at a key that does not exist.
-		boolean inExtras = entry.getExtras().keySet().stream().anyMatch((extra) -> sameKey(extra, key));
-		return entryPrefix(name) + (inExtras ? ".extras." : ".") + key;
-	}
-
-	private static boolean sameKey(String a, String b) {
-		return normalize(a).equals(normalize(b));
-	}
-
-	private static String normalize(String key) {
-		return key.replace("-", "").replace("_", "").toLowerCase(Locale.ROOT);
 	}
 
 	static String entryPrefix(String name) {

@@ -97,7 +97,9 @@ public class SandboxerProperties {
 	}
 
 	/**
-	 * One provider instance.
+	 * One provider instance: the keys every provider takes. Each provider module declares its own keys besides these
+	 * (such as 'image' for local or 'template' for e2b); they are read from the same entry and checked against that
+	 * declaration.
 	 */
 	public static class Provider {
 
@@ -125,61 +127,6 @@ public class SandboxerProperties {
 		 * Retries of idempotent calls; unset values come from 'sandboxer.retry'.
 		 */
 		private final Retry retry = new Retry();
-
-		/**
-		 * Container image of new sandboxes ('local').
-		 */
-		private @Nullable String image;
-
-		/**
-		 * Template of new sandboxes when a request names none ('e2b').
-		 */
-		private @Nullable String template;
-
-		/**
-		 * Domain that sandbox hosts live under ('e2b').
-		 */
-		private @Nullable String domain;
-
-		/**
-		 * Domain of the in-sandbox daemon when it differs from 'domain' ('e2b').
-		 */
-		private @Nullable String envdDomain;
-
-		/**
-		 * URL that every in-sandbox call is sent to, instead of a per-sandbox host ('e2b').
-		 */
-		private @Nullable String sandboxUrl;
-
-		/**
-		 * Port of the in-sandbox daemon ('e2b').
-		 */
-		private @Nullable String envdPort;
-
-		/**
-		 * Workspace ('blaxel').
-		 */
-		private @Nullable String workspace;
-
-		/**
-		 * Application that machines are created in ('fly-machines').
-		 */
-		private @Nullable String app;
-
-		/**
-		 * Region of new sandboxes ('fly-machines').
-		 */
-		private @Nullable String region;
-
-		/**
-		 * URL of the toolbox API ('daytona').
-		 */
-		private @Nullable String toolboxBaseUrl;
-
-		/**
-		 * Any other provider-specific setting, passed to the provider as is.
-		 */
-		private final Map<String, String> extras = new LinkedHashMap<>();
 
 		public @Nullable String getType() {
 			return this.type;
@@ -215,113 +162,6 @@ public class SandboxerProperties {
 
 		public Retry getRetry() {
 			return this.retry;
-		}
-
-		public @Nullable String getImage() {
-			return this.image;
-		}
-
-		public void setImage(@Nullable String image) {
-			this.image = image;
-		}
-
-		public @Nullable String getTemplate() {
-			return this.template;
-		}
-
-		public void setTemplate(@Nullable String template) {
-			this.template = template;
-		}
-
-		public @Nullable String getDomain() {
-			return this.domain;
-		}
-
-		public void setDomain(@Nullable String domain) {
-			this.domain = domain;
-		}
-
-		public @Nullable String getEnvdDomain() {
-			return this.envdDomain;
-		}
-
-		public void setEnvdDomain(@Nullable String envdDomain) {
-			this.envdDomain = envdDomain;
-		}
-
-		public @Nullable String getSandboxUrl() {
-			return this.sandboxUrl;
-		}
-
-		public void setSandboxUrl(@Nullable String sandboxUrl) {
-			this.sandboxUrl = sandboxUrl;
-		}
-
-		public @Nullable String getEnvdPort() {
-			return this.envdPort;
-		}
-
-		public void setEnvdPort(@Nullable String envdPort) {
-			this.envdPort = envdPort;
-		}
-
-		public @Nullable String getWorkspace() {
-			return this.workspace;
-		}
-
-		public void setWorkspace(@Nullable String workspace) {
-			this.workspace = workspace;
-		}
-
-		public @Nullable String getApp() {
-			return this.app;
-		}
-
-		public void setApp(@Nullable String app) {
-			this.app = app;
-		}
-
-		public @Nullable String getRegion() {
-			return this.region;
-		}
-
-		public void setRegion(@Nullable String region) {
-			this.region = region;
-		}
-
-		public @Nullable String getToolboxBaseUrl() {
-			return this.toolboxBaseUrl;
-		}
-
-		public void setToolboxBaseUrl(@Nullable String toolboxBaseUrl) {
-			this.toolboxBaseUrl = toolboxBaseUrl;
-		}
-
-		public Map<String, String> getExtras() {
-			return this.extras;
-		}
-
-		/** The provider-specific settings that are set, by their kebab-case names; {@code extras} last. */
-		Map<String, String> providerSpecific() {
-			Map<String, String> settings = new LinkedHashMap<>();
-			putIfSet(settings, "image", this.image);
-			putIfSet(settings, "template", this.template);
-			putIfSet(settings, "domain", this.domain);
-			putIfSet(settings, "envd-domain", this.envdDomain);
-			putIfSet(settings, "sandbox-url", this.sandboxUrl);
-			putIfSet(settings, "envd-port", this.envdPort);
-			putIfSet(settings, "workspace", this.workspace);
-			putIfSet(settings, "app", this.app);
-			putIfSet(settings, "region", this.region);
-			putIfSet(settings, "toolbox-base-url", this.toolboxBaseUrl);
-			settings.putAll(this.extras);
-			return settings;
-		}
-
-		private static void putIfSet(Map<String, String> settings, String key, @Nullable String value) {
-			if (value != null) {
-				settings.put(key, value);
-			}
 		}
 
 	}

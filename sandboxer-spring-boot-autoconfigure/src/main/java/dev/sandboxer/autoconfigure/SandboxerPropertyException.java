@@ -9,8 +9,20 @@ import org.jspecify.annotations.Nullable;
  */
 public class SandboxerPropertyException extends BadConfigException {
 
+	private final @Nullable String action;
+
 	SandboxerPropertyException(@Nullable String provider, String property, String message) {
+		this(provider, property, message, null);
+	}
+
+	SandboxerPropertyException(@Nullable String provider, String property, String message, @Nullable String action) {
 		super(provider, property, message);
+		this.action = action;
+	}
+
+	/** What to do about it, when it is more than reviewing the value. */
+	@Nullable String action() {
+		return this.action;
 	}
 
 }

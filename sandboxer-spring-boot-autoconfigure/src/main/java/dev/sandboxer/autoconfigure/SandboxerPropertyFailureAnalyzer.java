@@ -13,7 +13,8 @@ class SandboxerPropertyFailureAnalyzer extends AbstractFailureAnalyzer<Sandboxer
 	protected FailureAnalysis analyze(Throwable rootFailure, SandboxerPropertyException cause) {
 		String property = cause.property().orElse(SandboxerEntries.PREFIX);
 		String description = "Sandboxer could not be configured: " + cause.getMessage() + "\n\nProperty: " + property;
-		return new FailureAnalysis(description, action(property), cause);
+		String action = (cause.action() != null) ? cause.action() : action(property);
+		return new FailureAnalysis(description, action, cause);
 	}
 
 	private static String action(String property) {

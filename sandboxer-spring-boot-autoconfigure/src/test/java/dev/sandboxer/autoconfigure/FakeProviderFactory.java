@@ -1,11 +1,13 @@
 package dev.sandboxer.autoconfigure;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.sandboxer.config.ProviderConfig;
+import dev.sandboxer.config.ProviderSetting;
 import dev.sandboxer.error.UnauthorizedException;
 import dev.sandboxer.model.ProviderName;
 import dev.sandboxer.spi.ProviderFactory;
@@ -39,10 +41,34 @@ public final class FakeProviderFactory implements ProviderFactory {
 		return this.name;
 	}
 
+	/** Settings as a provider module declares them; {@code undeclared} makes a factory that declares none. */
+	public static final ProviderSetting POLL_INTERVAL = ProviderSetting.of("poll-interval", Duration.class,
+			"How often to poll.");
+
+	public static final ProviderSetting IMAGE = ProviderSetting.text("image", "Image of new sandboxes.");
+
+	private boolean declaresSettings = true;
+
+	/** This factory, declaring no settings, as third-party providers written before declarations do. */
+	public FakeProviderFactory undeclared() {
+		this.declaresSettings = false;
+		return this;
+	}
+
+	@Override
+	public boolean remote() {
+		return !ProviderName.LOCAL.equals(this.name);
+	}
+
+	@Override
+	public List<ProviderSetting> settings() {
+		return this.declaresSettings ? List.of(POLL_INTERVAL, IMAGE) : List.of();
+	}
+
 	@Override
 	public SandboxProvider create(ProviderConfig config) {
 		String apiKey = ProviderName.LOCAL.equals(this.name) ? "" : config.requireApiKey(this.name.id(), API_KEY_VARIABLE);
-		config.durationExtra("poll-interval");
+		config.durationValue(POLL_INTERVAL);
 		FakeProvider provider = new FakeProvider(this.name, config, apiKey);
 		this.created.add(provider);
 		return provider;

@@ -120,10 +120,7 @@ class SandboxerAutoConfigurationTests {
 			.withPropertyValues("sandboxer.providers.eu.type=fake", "sandboxer.providers.eu.api-key=the-key",
 					"sandboxer.providers.eu.base-url=https://api.eu.example/", "sandboxer.providers.eu.default-timeout=45s",
 					"sandboxer.providers.eu.retry.max-attempts=5", "sandboxer.retry.initial-backoff=1s",
-					"sandboxer.providers.eu.image=busybox", "sandboxer.providers.eu.envd-domain=sandbox.example",
-					"sandboxer.providers.eu.sandbox-url=http://127.0.0.1:9000",
-					"sandboxer.providers.eu.toolbox-base-url=https://toolbox.example",
-					"sandboxer.providers.eu.extras.poll-interval=2s", "sandboxer.providers.eu.extras[custom_key]=v")
+					"sandboxer.providers.eu.image=busybox", "sandboxer.providers.eu.poll-interval=2s")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				ProviderConfig config = this.fake.only().config;
@@ -132,13 +129,62 @@ class SandboxerAutoConfigurationTests {
 				assertThat(config.defaultTimeout()).isEqualTo(Duration.ofSeconds(45));
 				assertThat(config.retry()).isEqualTo(new RetrySettings(5, Duration.ofSeconds(1),
 						RetrySettings.DEFAULT.maxBackoff()));
+				assertThat(config.extras()).containsOnlyKeys("pollInterval", "image");
 				assertThat(config.extra("image")).hasValue("busybox");
-				assertThat(config.extra("envd-domain")).hasValue("sandbox.example");
-				assertThat(config.extra("sandbox-url")).hasValue("http://127.0.0.1:9000");
-				assertThat(config.extra("toolbox-base-url")).hasValue("https://toolbox.example");
-				assertThat(config.durationExtra("poll-interval")).hasValue(Duration.ofSeconds(2));
-				assertThat(config.extra("customKey")).hasValue("v");
+				assertThat(config.durationValue(FakeProviderFactory.POLL_INTERVAL)).hasValue(Duration.ofSeconds(2));
 				assertThat(config.toString()).doesNotContain("the-key");
+			});
+	}
+
+	@Test
+	void entryThatSetsOnlyItsProvidersOwnKeysShouldStillBeAnEntry() {
+		this.contextRunner.withPropertyValues("sandboxer.providers.local.image=busybox").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(Sandboxers.class).names()).containsExactly("local");
+			assertThat(this.fakeLocal.only().config.extra("image")).hasValue("busybox");
+		});
+	}
+
+	@Test
+	void relaxedSpellingsOfADeclaredKeyShouldBind() {
+		this.contextRunner
+			.withPropertyValues("sandboxer.providers.fake.api-key=k", "sandboxer.providers.fake.pollInterval=3s")
+			.run((context) -> assertThat(this.fake.only().config.durationValue(FakeProviderFactory.POLL_INTERVAL))
+				.hasValue(Duration.ofSeconds(3)));
+	}
+
+	@Test
+	void keyTheProviderDoesNotDeclareShouldFailNamingItAndTheValidKeys() {
+		this.contextRunner
+			.withPropertyValues("sandboxer.providers.fake.api-key=k", "sandboxer.providers.fake.imge=busybox")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(SandboxerPropertyException.class)
+				.hasMessageContaining("'sandboxer.providers.fake.imge' is not a setting of provider type 'fake'")
+				.hasMessageContaining("poll-interval, image")
+				.satisfies((ex) -> assertThat(((SandboxerPropertyException) ex).property())
+					.hasValue("sandboxer.providers.fake.imge")));
+	}
+
+	@Test
+	void declaredKeyWithAValueOfTheWrongTypeShouldFailNamingIt() {
+		this.contextRunner
+			.withPropertyValues("sandboxer.providers.fake.api-key=k", "sandboxer.providers.fake.poll-interval=often")
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("sandboxer.providers.fake.poll-interval"));
+	}
+
+	@Test
+	void providerThatDeclaresNoSettingsShouldBeHandedEveryKeyAsWritten() {
+		FakeProviderFactory open = new FakeProviderFactory("open").undeclared();
+		this.contextRunner.withBean(ProviderFactory.class, () -> open)
+			.withPropertyValues("sandboxer.providers.open.api-key=k", "sandboxer.providers.open.anything=1",
+					"sandboxer.providers.open.nested.key=2")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(open.only().config.extra("anything")).hasValue("1");
+				assertThat(open.only().config.extra("nested.key")).hasValue("2");
+				assertThat(open.only().config.extras()).hasSize(2);
 			});
 	}
 
@@ -156,7 +202,8 @@ class SandboxerAutoConfigurationTests {
 	@Test
 	void environmentVariablesShouldBindWithRelaxedNames() {
 		Map<String, Object> variables = Map.of("SANDBOXER_PROVIDERS_FAKE_API_KEY", "from-env",
-				"SANDBOXER_PROVIDERS_FAKE_DEFAULTTIMEOUT", "12s", "SANDBOXER_CLEANUPONSHUTDOWN", "false");
+				"SANDBOXER_PROVIDERS_FAKE_DEFAULTTIMEOUT", "12s", "SANDBOXER_CLEANUPONSHUTDOWN", "false",
+				"SANDBOXER_PROVIDERS_FAKE_POLL_INTERVAL", "7s", "SANDBOXER_PROVIDERS_FAKE_RETRY_MAXATTEMPTS", "2");
 		this.contextRunner.withInitializer((context) -> context.getEnvironment()
 			.getPropertySources()
 			.addFirst(new SystemEnvironmentPropertySource(
@@ -166,6 +213,8 @@ class SandboxerAutoConfigurationTests {
 				ProviderConfig config = this.fake.only().config;
 				assertThat(config.apiKey()).hasValue("from-env");
 				assertThat(config.defaultTimeout()).isEqualTo(Duration.ofSeconds(12));
+				assertThat(config.durationValue(FakeProviderFactory.POLL_INTERVAL)).hasValue(Duration.ofSeconds(7));
+				assertThat(config.retry().maxAttempts()).isEqualTo(2);
 				assertThat(context.getBean(SandboxerProperties.class).isCleanupOnShutdown()).isFalse();
 			});
 	}

@@ -66,10 +66,13 @@ class SandboxerPropertyFailureAnalyzerTests {
 	}
 
 	@Test
-	void malformedExtraShouldNameItUnderExtras() {
-		analyze((analysis) -> assertThat(analysis.getDescription())
-			.contains("Property: sandboxer.providers.fake.extras.poll-interval"),
-				"sandboxer.providers.fake.extras.poll-interval=often", "sandboxer.providers.fake.api-key=" + SECRET);
+	void misspelledKeyShouldBeNamedWithTheKeysTheProviderReads() {
+		analyze((analysis) -> {
+			assertThat(analysis.getDescription()).contains("Property: sandboxer.providers.fake.poll-intervall")
+				.contains("poll-interval, image")
+				.doesNotContain(SECRET);
+			assertThat(analysis.getAction()).contains("Correct the spelling of 'sandboxer.providers.fake.poll-intervall'");
+		}, "sandboxer.providers.fake.poll-intervall=2s", "sandboxer.providers.fake.api-key=" + SECRET);
 	}
 
 	@Test

@@ -6,7 +6,8 @@ import dev.sandboxer.Sandboxer;
 import dev.sandboxer.autoconfigure.SandboxerAutoConfiguration;
 import dev.sandboxer.autoconfigure.SandboxerProperties;
 import dev.sandboxer.autoconfigure.Sandboxers;
-import dev.sandboxer.model.ProviderName;
+import dev.sandboxer.spi.ProviderFactory;
+import dev.sandboxer.spi.ProviderRegistry;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -29,15 +30,18 @@ public final class SandboxerHealthContributorAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = { "sandboxerHealthIndicator", "sandboxerHealthContributor" })
-	CompositeHealthContributor sandboxerHealthContributor(Sandboxers sandboxers, SandboxerProperties properties) {
+	CompositeHealthContributor sandboxerHealthContributor(Sandboxers sandboxers, SandboxerProperties properties,
+			ProviderRegistry providerRegistry) {
 		SandboxerProperties.Health health = properties.getHealth();
 		return CompositeHealthContributor.fromMap(sandboxers.all(), (sandboxer) -> new SandboxerHealthIndicator(
-				sandboxer, health.getTimeout(), cacheTimeToLive(sandboxer, health)));
+				sandboxer, health.getTimeout(), cacheTimeToLive(sandboxer, health, providerRegistry)));
 	}
 
-	/** The local engine answers a ping for free; only remote providers have a rate limit worth sparing. */
-	private static Duration cacheTimeToLive(Sandboxer sandboxer, SandboxerProperties.Health health) {
-		return ProviderName.LOCAL.equals(sandboxer.type()) ? Duration.ZERO : health.getCacheTimeToLive();
+	/** A local provider answers a ping for free; only remote ones have a rate limit worth sparing. */
+	private static Duration cacheTimeToLive(Sandboxer sandboxer, SandboxerProperties.Health health,
+			ProviderRegistry providerRegistry) {
+		boolean remote = providerRegistry.find(sandboxer.type()).map(ProviderFactory::remote).orElse(true);
+		return remote ? health.getCacheTimeToLive() : Duration.ZERO;
 	}
 
 }

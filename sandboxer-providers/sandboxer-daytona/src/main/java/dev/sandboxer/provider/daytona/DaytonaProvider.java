@@ -70,7 +70,7 @@ final class DaytonaProvider implements SandboxProvider {
 
 	@Override
 	public ProviderName name() {
-		return ProviderName.DAYTONA;
+		return DaytonaSettings.NAME;
 	}
 
 	@Override

@@ -1,6 +1,9 @@
 package dev.sandboxer.provider.daytona;
 
+import java.util.List;
+
 import dev.sandboxer.config.ProviderConfig;
+import dev.sandboxer.config.ProviderSetting;
 import dev.sandboxer.model.ProviderName;
 import dev.sandboxer.spi.ProviderFactory;
 import dev.sandboxer.spi.SandboxProvider;
@@ -13,13 +16,24 @@ public final class DaytonaProviderFactory implements ProviderFactory {
 
 	@Override
 	public ProviderName name() {
-		return ProviderName.DAYTONA;
+		return DaytonaSettings.NAME;
+	}
+
+	@Override
+	public String description() {
+		return "Daytona cloud sandboxes.";
+	}
+
+	@Override
+	public List<ProviderSetting> settings() {
+		return DaytonaSettings.ALL;
 	}
 
 	/** @throws dev.sandboxer.error.BadConfigException naming {@code api-key} when there is no key */
 	@Override
 	public SandboxProvider create(ProviderConfig config) {
-		String apiKey = config.requireApiKey(DaytonaSettings.PROVIDER, "DAYTONA_API_KEY");
+		String apiKey = config.requireApiKey(DaytonaSettings.PROVIDER,
+				DaytonaSettings.API_KEY.environmentVariables().toArray(String[]::new));
 		return new DaytonaProvider(DaytonaSettings.from(config), apiKey, config);
 	}
 

@@ -51,7 +51,7 @@ final class SandboxStates {
 		Integer memoryMb = (sandbox.memory() != null) ? (int) Math.round(sandbox.memory() * 1024) : null;
 		Integer cpus = (sandbox.cpu() != null) ? (int) Math.round(sandbox.cpu()) : null;
 		Map<String, String> labels = (sandbox.labels() != null) ? sandbox.labels() : Map.of();
-		return new SandboxInfo(sandbox.id(), ProviderName.DAYTONA, sandbox.snapshot(), status,
+		return new SandboxInfo(sandbox.id(), DaytonaSettings.NAME, sandbox.snapshot(), status,
 				(created != null) ? created : Instant.now(), expiresAt(sandbox, status), labels, cpus, memoryMb);
 	}
 

@@ -142,7 +142,7 @@ class DaytonaApiTests {
 	void infoReadsLabelsResourcesAndTheIdleDeadline() {
 		ProviderSandbox attached = DaytonaStubs.attach(wm, this.provider);
 		SandboxInfo info = await(attached.info());
-		assertThat(info).isEqualTo(new SandboxInfo(SANDBOX_ID, ProviderName.DAYTONA, "daytonaio/sandbox:0.4.3",
+		assertThat(info).isEqualTo(new SandboxInfo(SANDBOX_ID, DaytonaSettings.NAME, "daytonaio/sandbox:0.4.3",
 				SandboxStatus.RUNNING, Instant.parse("2026-01-02T03:04:05Z"), Instant.parse("2026-01-02T03:21:00Z"),
 				Map.of("team", "a"), 2, 4096));
 		wm.verify(getRequestedFor(urlPathEqualTo(SANDBOX_PATH)).withHeader("Authorization",
