@@ -63,4 +63,86 @@ final class LogStreams {
 		return this.stderr.toByteArray();
 	}
 
+	/**
+	 * Splits a log that arrives in pieces (a followed log's WebSocket frames), where a marker may be cut between two
+	 * pieces: up to two trailing bytes that could start one are held back until the next piece.
+	 */
+	static final class Demux {
+
+		/** Receives runs of one stream's bytes. */
+		interface Sink {
+
+			void accept(boolean stdout, byte[] data, int offset, int length);
+
+		}
+
+		private final Sink sink;
+
+		private byte[] held = new byte[0];
+
+		/** 0 before the first marker (bytes dropped), 1 stdout, 2 stderr. */
+		private int current;
+
+		Demux(Sink sink) {
+			this.sink = sink;
+		}
+
+		void feed(byte[] piece) {
+			byte[] data = piece;
+			if (this.held.length > 0) {
+				data = new byte[this.held.length + piece.length];
+				System.arraycopy(this.held, 0, data, 0, this.held.length);
+				System.arraycopy(piece, 0, data, this.held.length, piece.length);
+				this.held = new byte[0];
+			}
+			int runStart = 0;
+			int i = 0;
+			while (i < data.length) {
+				int marker = marker(data, i);
+				if (marker != 0) {
+					emit(data, runStart, i);
+					this.current = marker;
+					i += 3;
+					runStart = i;
+				}
+				else if (data.length - i < 3 && couldStartMarker(data, i)) {
+					emit(data, runStart, i);
+					this.held = java.util.Arrays.copyOfRange(data, i, data.length);
+					return;
+				}
+				else {
+					i++;
+				}
+			}
+			emit(data, runStart, data.length);
+		}
+
+		/** The log has ended: bytes held back were output after all. */
+		void finish() {
+			byte[] rest = this.held;
+			this.held = new byte[0];
+			emit(rest, 0, rest.length);
+		}
+
+		private void emit(byte[] data, int from, int to) {
+			if (to > from && this.current != 0) {
+				this.sink.accept(this.current == 1, data, from, to - from);
+			}
+		}
+
+		private static boolean couldStartMarker(byte[] data, int from) {
+			byte first = data[from];
+			if (first != 1 && first != 2) {
+				return false;
+			}
+			for (int i = from + 1; i < data.length; i++) {
+				if (data[i] != first) {
+					return false;
+				}
+			}
+			return true;
+		}
+
+	}
+
 }

@@ -13,6 +13,7 @@ import dev.sandboxer.CommandOutputListener;
 import dev.sandboxer.error.BadConfigException;
 import dev.sandboxer.error.NotSupportedException;
 import dev.sandboxer.error.ProviderException;
+import dev.sandboxer.http.VendorWebSocket;
 import dev.sandboxer.model.CommandHandle;
 import dev.sandboxer.model.CommandResult;
 import dev.sandboxer.model.ProcessInfo;
@@ -25,20 +26,26 @@ import reactor.core.publisher.Mono;
 /**
  * Commands through the toolbox.
  * <p>
- * {@code runCommand} is {@code POST /process/execute}: the toolbox runs the command line with the sandbox's shell,
- * with {@code cwd}, {@code envs} and {@code timeout} as the endpoint takes them, and answers once it has ended with
- * stdout and stderr <b>merged</b> in one {@code result}. So the whole output is the result's stdout (stderr stays
- * empty) and reaches a listener in one piece when the command ends. At its timeout the toolbox kills the command's
- * process group and answers 408; the result then says {@code timedOut}, exit code -1, and has no output (the toolbox
- * drops it). The HTTP wait is the command's timeout plus the provider's default timeout.
+ * {@code runCommand} without a listener is {@code POST /process/execute}: the toolbox runs the command line with the
+ * sandbox's shell, with {@code cwd}, {@code envs} and {@code timeout} as the endpoint takes them, and answers once it
+ * has ended with stdout and stderr <b>merged</b> in one {@code result}, which becomes the result's stdout (stderr
+ * stays empty). At its timeout the toolbox kills the command's process group and answers 408; the result then says
+ * {@code timedOut}, exit code -1, and has no output (the toolbox drops it). The HTTP wait is the command's timeout
+ * plus the provider's default timeout.
  * <p>
- * {@code startCommand} runs the command in a session of its own ({@code POST /process/session}, then
- * {@code .../exec} with {@code runAsync}), whose log keeps stdout and stderr apart. Daytona exposes no process ids,
- * so the pid is a number this client draws and names the session with ({@code sandboxer-<pid>}): it works with
- * {@code killProcess} (which deletes the session, terminating its process group) and shows in
- * {@code listProcesses}, from any client, but it is not an id of the sandbox's kernel. The handle is the session id.
- * {@code waitForHandle} polls the command until it has an exit code, then reads the split log. The session's log
- * passes through the shell line by line, so a last line without a newline gets one.
+ * {@code runCommand} with a listener runs in a session of its own instead and follows the session's log over the
+ * toolbox's WebSocket, so output reaches the listener as it arrives, <b>stdout and stderr apart</b>; at the timeout
+ * the session is deleted (its process group terminated), and the session is deleted at the end either way. The
+ * session API takes no directory or environment, so those go in front of the command, strictly quoted
+ * ({@link ShellWords}).
+ * <p>
+ * {@code startCommand} runs the command the same way in a session of its own ({@code POST /process/session}, then
+ * {@code .../exec} with {@code runAsync}). Daytona exposes no process ids, so the pid is a number this client draws and
+ * names the session with ({@code sandboxer-<pid>}): it works with {@code killProcess} (which deletes the session,
+ * terminating its process group) and shows in {@code listProcesses}, from any client, but it is not an id of the
+ * sandbox's kernel. The handle is the session id. {@code waitForHandle} polls the command until it has an exit code,
+ * then reads the split log. A session's log passes through the shell line by line, so a last line without a newline
+ * gets one.
  * <p>
  * Daytona's toolbox runs everything as the sandbox's user (chosen at create time, option {@code user}); a command
  * for another user is {@link NotSupportedException}.
@@ -66,6 +73,9 @@ final class ToolboxProcesses {
 		if (request.user() != null) {
 			return CompletableFuture.failedFuture(otherUser("runCommand"));
 		}
+		if (listener != CommandOutputListener.NONE) {
+			return stream(request, listener);
+		}
 		long started = System.nanoTime();
 		Long seconds = (request.timeout() != null) ? ceilSeconds(request.timeout()) : null;
 		Duration wait = (request.timeout() != null) ? request.timeout().plus(this.defaultTimeout) : this.defaultTimeout;
@@ -89,6 +99,116 @@ final class ToolboxProcesses {
 			.toFuture();
 	}
 
+	/**
+	 * Runs a command in a session of its own and follows its log over the toolbox's WebSocket
+	 * ({@code .../logs?follow=true}, raw with markers), so that stdout and stderr reach the listener apart as they
+	 * arrive. The toolbox closes the socket once the command has an exit code, which is then read. At the command's
+	 * timeout the session is deleted (its process group terminated) and the result says {@code timedOut}. The
+	 * session is deleted at the end either way.
+	 */
+	private CompletableFuture<CommandResult> stream(RunCommandRequest request, CommandOutputListener listener) {
+		String script;
+		try {
+			script = ShellWords.script(request.command(), request.cwd(), request.env());
+		}
+		catch (BadConfigException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+		long started = System.nanoTime();
+		String sessionId = SESSION_PREFIX + ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE);
+		CommandOutputCollector output = new CommandOutputCollector(listener);
+		LogStreams.Demux demux = new LogStreams.Demux((stdout, data, offset, length) -> {
+			if (stdout) {
+				output.stdout(data, offset, length);
+			}
+			else {
+				output.stderr(data, offset, length);
+			}
+		});
+		java.util.concurrent.atomic.AtomicBoolean timedOut = new java.util.concurrent.atomic.AtomicBoolean();
+		Mono<CommandResult> run = createSession(sessionId, "runCommand")
+			.then(exec(sessionId, script, "runCommand"))
+			.flatMap((executed) -> follow(sessionId, executed.cmdId(), demux, request, timedOut)
+				.then(Mono.defer(() -> timedOut.get() ? Mono.<ToolboxJson.Command>empty()
+						: command(sessionId, executed.cmdId()))))
+			.map((command) -> (command.exitCode() != null) ? command.exitCode() : -1)
+			.defaultIfEmpty(-1)
+			.map((exitCode) -> {
+				demux.finish();
+				output.finish();
+				return new CommandResult(output.stdout(), output.stderr(), exitCode, millisSince(started),
+						timedOut.get(), timedOut.get() ? "killed at its timeout of " + request.timeout() : null);
+			});
+		return Mono.usingWhen(Mono.just(sessionId), (ignored) -> run,
+				(ignored) -> deleteSession(sessionId, "runCommand").onErrorResume((error) -> Mono.empty()))
+			.toFuture();
+	}
+
+	/** Completes when the toolbox closes the followed log (the command ended) or the command's timeout is hit. */
+	private Mono<Void> follow(String sessionId, String commandId, LogStreams.Demux demux, RunCommandRequest request,
+			java.util.concurrent.atomic.AtomicBoolean timedOut) {
+		return this.toolbox
+			.uri("/process/session/{p0}/command/{p1}/logs", Map.of("follow", "true"), sessionId, commandId)
+			.flatMap((uri) -> {
+				reactor.core.publisher.Sinks.Empty<Void> ended = reactor.core.publisher.Sinks.empty();
+				org.springframework.http.HttpHeaders headers = new org.springframework.http.HttpHeaders();
+				this.toolbox.credentials().headers().forEach(headers::set);
+				headers.set(LogStreams.SPLIT_OUTPUT_HEADER, "true");
+				VendorWebSocket.Listener frames = new VendorWebSocket.Listener() {
+
+					@Override
+					public void onBinary(byte[] data) {
+						demux.feed(data);
+					}
+
+					@Override
+					public void onText(String text) {
+						demux.feed(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+					}
+
+					@Override
+					public void onClose(int code, String reason) {
+						ended.tryEmitEmpty();
+					}
+
+					@Override
+					public void onError(dev.sandboxer.error.SandboxerException error) {
+						ended.tryEmitError(error);
+					}
+
+				};
+				return new VendorWebSocket(this.toolbox.http()).open(uri, headers, "runCommand", frames)
+					.flatMap((socket) -> {
+						Mono<Void> done = ended.asMono();
+						if (request.timeout() != null) {
+							Mono<Void> timeout = Mono.delay(request.timeout())
+								.then(Mono.fromRunnable(() -> timedOut.set(true)))
+								.then(deleteSession(sessionId, "runCommand").onErrorResume((error) -> Mono.empty()));
+							done = Mono.firstWithSignal(done, timeout);
+						}
+						return done.doFinally((signal) -> socket.close());
+					});
+			});
+	}
+
+	private Mono<Void> createSession(String sessionId, String operation) {
+		return this.toolbox.call(HttpMethod.POST, operation, "/process/session", Map.of())
+			.flatMap((call) -> call.neverRepeat().jsonBody(new ToolboxJson.CreateSession(sessionId)).discard());
+	}
+
+	private Mono<ToolboxJson.SessionExecuted> exec(String sessionId, String script, String operation) {
+		return this.toolbox.call(HttpMethod.POST, operation, "/process/session/{p0}/exec", Map.of(), sessionId)
+			.flatMap((call) -> call.neverRepeat()
+				.jsonBody(new ToolboxJson.SessionExecute(script, true))
+				.json(ToolboxJson.SessionExecuted.class));
+	}
+
+	private Mono<ToolboxJson.Command> command(String sessionId, String commandId) {
+		return this.toolbox
+			.call(HttpMethod.GET, "runCommand", "/process/session/{p0}/command/{p1}", Map.of(), sessionId, commandId)
+			.flatMap((call) -> call.json(ToolboxJson.Command.class));
+	}
+
 	CompletableFuture<CommandHandle> start(StartCommandRequest request) {
 		if (request.user() != null) {
 			return CompletableFuture.failedFuture(otherUser("startCommand"));
@@ -102,15 +222,8 @@ final class ToolboxProcesses {
 		}
 		int pid = ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE);
 		String sessionId = SESSION_PREFIX + pid;
-		Mono<Void> createSession = this.toolbox.call(HttpMethod.POST, "startCommand", "/process/session", Map.of())
-			.flatMap((call) -> call.neverRepeat().jsonBody(new ToolboxJson.CreateSession(sessionId)).discard());
-		Mono<ToolboxJson.SessionExecuted> exec = this.toolbox
-			.call(HttpMethod.POST, "startCommand", "/process/session/{p0}/exec", Map.of(), sessionId)
-			.flatMap((call) -> call.neverRepeat()
-				.jsonBody(new ToolboxJson.SessionExecute(script, true))
-				.json(ToolboxJson.SessionExecuted.class));
-		return createSession
-			.then(exec.onErrorResume((error) -> deleteSession(sessionId, "startCommand").onErrorResume((ignored) -> Mono.empty())
+		return createSession(sessionId, "startCommand")
+			.then(exec(sessionId, script, "startCommand").onErrorResume((error) -> deleteSession(sessionId, "startCommand").onErrorResume((ignored) -> Mono.empty())
 				.then(Mono.error(error))))
 			.thenReturn(new CommandHandle(pid, sessionId))
 			.toFuture();
