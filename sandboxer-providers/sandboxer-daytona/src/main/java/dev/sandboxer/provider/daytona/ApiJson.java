@@ -20,7 +20,8 @@ final class ApiJson {
 	 * keyword, hence {@code isPublic}.
 	 */
 	record CreateSandbox(@Nullable String name, @Nullable String snapshot, @Nullable String user,
-			@Nullable Map<String, String> env, @Nullable Map<String, String> labels, @JsonProperty("public") @Nullable Boolean isPublic,
+			@Nullable Map<String, String> env, @Nullable Map<String, String> labels,
+			@JsonProperty("public") @Nullable Boolean isPublic,
 			@Nullable Boolean networkBlockAll, @Nullable String networkAllowList, @Nullable String domainAllowList,
 			@Nullable String target, @Nullable Integer cpu, @Nullable Integer gpu, @Nullable Integer memory,
 			@Nullable Integer disk, @Nullable Integer autoStopInterval, @Nullable Integer autoArchiveInterval,

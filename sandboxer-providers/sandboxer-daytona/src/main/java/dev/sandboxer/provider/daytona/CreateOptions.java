@@ -8,9 +8,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The Daytona-specific create options, read from {@link dev.sandboxer.model.CreateSandboxRequest#options()}: the
- * {@code CreateSandbox} fields that have no place in the common request. Keys may be written {@code autoArchiveInterval},
- * {@code auto-archive-interval} or {@code auto_archive_interval}. Any other key is refused, naming the known ones, so
- * that a typo does not silently create a sandbox without the setting.
+ * {@code CreateSandbox} fields that have no place in the common request. Keys may be written
+ * {@code autoArchiveInterval}, {@code auto-archive-interval} or {@code auto_archive_interval}. Any other key is
+ * refused, naming the known ones, so that a typo does not silently create a sandbox without the setting.
  *
  * @param name the sandbox's name (the API uses the id when absent)
  * @param user the user the toolbox runs commands as

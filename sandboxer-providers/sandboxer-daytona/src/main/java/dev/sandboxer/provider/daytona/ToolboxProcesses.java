@@ -223,8 +223,11 @@ final class ToolboxProcesses {
 		int pid = ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE);
 		String sessionId = SESSION_PREFIX + pid;
 		return createSession(sessionId, "startCommand")
-			.then(exec(sessionId, script, "startCommand").onErrorResume((error) -> deleteSession(sessionId, "startCommand").onErrorResume((ignored) -> Mono.empty())
-				.then(Mono.error(error))))
+			// A session whose command could not start would only hold a shell: it goes.
+			.then(exec(sessionId, script, "startCommand")
+				.onErrorResume((error) -> deleteSession(sessionId, "startCommand")
+					.onErrorResume((ignored) -> Mono.empty())
+					.then(Mono.error(error))))
 			.thenReturn(new CommandHandle(pid, sessionId))
 			.toFuture();
 	}
