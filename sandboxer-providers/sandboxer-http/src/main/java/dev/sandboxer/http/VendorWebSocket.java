@@ -113,7 +113,7 @@ public final class VendorWebSocket {
 						listener.onClose(1006, "");
 					}
 				});
-			connection.running = running;
+			connection.attach(running);
 			opened.onCancel(running);
 		});
 	}
@@ -164,10 +164,24 @@ public final class VendorWebSocket {
 
 		private final Sinks.Many<byte[]> outbound;
 
-		private volatile @Nullable Disposable running;
+		private @Nullable Disposable running;
+
+		private boolean closed;
 
 		private Connection(Sinks.Many<byte[]> outbound) {
 			this.outbound = outbound;
+		}
+
+		/** The socket may open (and be closed by its user) before its subscription is known here. */
+		private void attach(Disposable running) {
+			boolean alreadyClosed;
+			synchronized (this) {
+				this.running = running;
+				alreadyClosed = this.closed;
+			}
+			if (alreadyClosed) {
+				running.dispose();
+			}
 		}
 
 		/** Sends a binary frame; false when the socket has ended. */
@@ -178,10 +192,12 @@ public final class VendorWebSocket {
 		/** Ends the socket; idempotent. */
 		@Override
 		public void close() {
+			Disposable socket;
 			synchronized (this) {
+				this.closed = true;
 				this.outbound.tryEmitComplete();
+				socket = this.running;
 			}
-			Disposable socket = this.running;
 			if (socket != null) {
 				socket.dispose();
 			}

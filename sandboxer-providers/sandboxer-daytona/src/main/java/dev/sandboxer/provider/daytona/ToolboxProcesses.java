@@ -131,7 +131,9 @@ final class ToolboxProcesses {
 			.flatMap((executed) -> follow(sessionId, executed.cmdId(), demux, request, timedOut)
 				.then(Mono.defer(() -> timedOut.get() ? Mono.<ToolboxJson.Command>empty()
 						: command(sessionId, executed.cmdId()))))
-			.map((command) -> (command.exitCode() != null) ? command.exitCode() : -1)
+			.flatMap((command) -> (command.exitCode() != null) ? Mono.just(command.exitCode())
+					: Mono.<Integer>error(this.toolbox.http().failures().streamCut("runCommand",
+							"the log of session " + sessionId + " ended before its command did", null)))
 			.defaultIfEmpty(-1)
 			.map((exitCode) -> {
 				demux.finish();

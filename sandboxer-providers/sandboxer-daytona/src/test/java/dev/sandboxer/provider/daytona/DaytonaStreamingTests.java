@@ -51,6 +51,9 @@ class DaytonaStreamingTests {
 	/** Whether the log socket stays open until the session is deleted (a command that runs past its timeout). */
 	private volatile boolean hangs;
 
+	/** Whether the log socket drops at once while the command runs on. */
+	private volatile boolean drops;
+
 	private final DisposableServer toolbox = HttpServer.create().host("127.0.0.1").port(0).route((routes) -> routes
 		.post(SESSION, (request, response) -> request.receive().aggregate().asString().flatMap((body) -> {
 			this.seen.add("CREATE " + body);
@@ -64,7 +67,8 @@ class DaytonaStreamingTests {
 		.get(SESSION + "/{id}/command/c-9", (request, response) -> {
 			this.seen.add("GET command");
 			return response.header("Content-Type", "application/json")
-				.sendString(Mono.just("{\"id\":\"c-9\",\"command\":\"x\",\"exitCode\":4}"));
+				.sendString(Mono.just(this.drops ? "{\"id\":\"c-9\",\"command\":\"x\"}"
+						: "{\"id\":\"c-9\",\"command\":\"x\",\"exitCode\":4}"));
 		})
 		.delete(SESSION + "/{id}", (request, response) -> {
 			this.seen.add("DELETE");
@@ -73,6 +77,9 @@ class DaytonaStreamingTests {
 		.ws(SESSION + "/{id}/command/c-9/logs", (in, out) -> {
 			this.seen.add("WS " + in.headers().get("Authorization") + " split=" + in.headers().get(
 					"X-Daytona-Split-Output"));
+			if (this.drops) {
+				return out.sendClose(1011, "gone");
+			}
 			if (this.hangs) {
 				return out.sendObject(Flux.just(frame("\u0001\u0001\u0001tick\n"))).then(in.receive().then());
 			}
@@ -160,6 +167,17 @@ class DaytonaStreamingTests {
 		assertThat(result.stdout()).isEqualTo("tick\n");
 		assertThat(heard).containsExactly("tick\n");
 		assertThat(this.seen).contains("DELETE").doesNotContain("GET command");
+	}
+
+	@Test
+	void aLogThatEndsBeforeItsCommandIsAStreamInterruption() {
+		this.drops = true;
+		org.assertj.core.api.Assertions
+			.assertThatExceptionOfType(dev.sandboxer.error.StreamInterruptedException.class)
+			.isThrownBy(() -> await(this.sandbox.runCommand(RunCommandRequest.of("sleep 9"), new CommandOutputListener() {
+			})))
+			.withMessageContaining("ended before its command did");
+		assertThat(this.seen).endsWith("GET command", "DELETE");
 	}
 
 }
