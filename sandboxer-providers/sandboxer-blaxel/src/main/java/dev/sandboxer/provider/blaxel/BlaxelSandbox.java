@@ -1,0 +1,227 @@
+package dev.sandboxer.provider.blaxel;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import dev.sandboxer.CommandOutputListener;
+import dev.sandboxer.PtyListener;
+import dev.sandboxer.error.NotSupportedException;
+import dev.sandboxer.model.CommandHandle;
+import dev.sandboxer.model.CommandResult;
+import dev.sandboxer.model.CreatePtyRequest;
+import dev.sandboxer.model.FileInfo;
+import dev.sandboxer.model.ProcessInfo;
+import dev.sandboxer.model.PtyInfo;
+import dev.sandboxer.model.RunCommandRequest;
+import dev.sandboxer.model.SandboxInfo;
+import dev.sandboxer.model.StartCommandRequest;
+import dev.sandboxer.spi.ProviderSandbox;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.http.HttpMethod;
+
+/**
+ * One Blaxel sandbox: lifecycle through the control plane, commands and files through its sandbox-api.
+ * <p>
+ * Blaxel has no pause API: a sandbox goes to standby by itself when it has been idle for a few seconds (memory,
+ * processes and files kept) and resumes on the next call to it. So {@code pause()} sends no pause; it checks that the
+ * sandbox still exists (a gone one is {@link dev.sandboxer.error.NotFoundException}) and leaves the standby to
+ * Blaxel, and {@code info()} reports {@code PAUSED} once Blaxel says {@code STANDBY}. {@code resume()} checks the
+ * sandbox and then calls its sandbox-api ({@code GET /health}), which wakes it, so the sandbox is running when
+ * {@code resume()} completes.
+ * <p>
+ * Terminals are {@link NotSupportedException}: sandbox-api's only terminal is a browser WebSocket session
+ * ({@code /terminal/ws}) that exposes no pid and has no kill or list.
+ */
+final class BlaxelSandbox implements ProviderSandbox {
+
+	private static final int UPLOAD_CHUNK_BYTES = 64 * 1024;
+
+	private final SandboxInfo initialInfo;
+
+	private final ControlPlane controlPlane;
+
+	private final SandboxApi api;
+
+	private final BlaxelProcesses processes;
+
+	private final BlaxelFiles files;
+
+	BlaxelSandbox(SandboxInfo initialInfo, ControlPlane controlPlane, SandboxApi api) {
+		this.initialInfo = initialInfo;
+		this.controlPlane = controlPlane;
+		this.api = api;
+		this.processes = new BlaxelProcesses(api);
+		this.files = new BlaxelFiles(api, this.processes);
+	}
+
+	@Override
+	public String id() {
+		return this.initialInfo.id();
+	}
+
+	@Override
+	public SandboxInfo initialInfo() {
+		return this.initialInfo;
+	}
+
+	@Override
+	public CompletableFuture<SandboxInfo> info() {
+		return this.controlPlane.get(id(), "info").map((sandbox) -> SandboxInfos.of(sandbox, id())).toFuture();
+	}
+
+	@Override
+	public CompletableFuture<Void> pause() {
+		return this.controlPlane.get(id(), "pause").then().toFuture();
+	}
+
+	@Override
+	public CompletableFuture<Void> resume() {
+		return this.controlPlane.get(id(), "resume")
+			.then(this.api.call(HttpMethod.GET, "/health", "resume").discard())
+			.toFuture();
+	}
+
+	@Override
+	public CompletableFuture<Void> kill() {
+		return this.controlPlane.delete(id(), "kill").toFuture();
+	}
+
+	/** Gives the sandbox a new max age ({@code spec.runtime.ttl}) that ends it {@code timeout} from now. */
+	@Override
+	public CompletableFuture<Void> setTimeout(Duration timeout) {
+		return this.controlPlane.setTimeout(id(), timeout).toFuture();
+	}
+
+	/** The URL of a public preview of the port, made on first use and reused after. */
+	@Override
+	public CompletableFuture<String> portUrl(int port) {
+		return this.controlPlane.previewUrl(id(), port).toFuture();
+	}
+
+	@Override
+	public CompletableFuture<CommandResult> runCommand(RunCommandRequest request, CommandOutputListener listener) {
+		return this.processes.run(request, listener).toFuture();
+	}
+
+	@Override
+	public CompletableFuture<CommandHandle> startCommand(StartCommandRequest request) {
+		return this.processes.start(request).toFuture();
+	}
+
+	@Override
+	public CompletableFuture<CommandResult> waitForHandle(String handleId) {
+		return this.processes.waitFor(handleId).toFuture();
+	}
+
+	@Override
+	public CompletableFuture<Void> killProcess(int pid) {
+		return this.processes.kill(String.valueOf(pid), "killProcess").toFuture();
+	}
+
+	@Override
+	public CompletableFuture<List<ProcessInfo>> listProcesses() {
+		return this.processes.list().toFuture();
+	}
+
+	@Override
+	public CompletableFuture<byte[]> readFile(String path) {
+		return this.files.read(path).toFuture();
+	}
+
+	@Override
+	public CompletableFuture<InputStream> readFileStream(String path) {
+		return this.files.readStream(path).toFuture();
+	}
+
+	@Override
+	public CompletableFuture<Void> writeFile(String path, byte[] content, @Nullable Integer mode,
+			@Nullable String user) {
+		Flux<DataBuffer> body = Flux.defer(() -> Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(content)));
+		return this.files.write(path, body, mode, user).toFuture();
+	}
+
+	@Override
+	public CompletableFuture<Void> writeFileStream(String path, InputStream content, @Nullable Integer mode,
+			@Nullable String user) {
+		// Reading an InputStream blocks, so it happens off the event loop, one chunk at a time as Netty sends.
+		Flux<DataBuffer> body = DataBufferUtils
+			.readInputStream(() -> content, DefaultDataBufferFactory.sharedInstance, UPLOAD_CHUNK_BYTES)
+			.subscribeOn(Schedulers.boundedElastic());
+		return this.files.write(path, body, mode, user).doFinally((signal) -> closeQuietly(content)).toFuture();
+	}
+
+	@Override
+	public CompletableFuture<List<FileInfo>> listDirectory(String path) {
+		return this.files.list(path).toFuture();
+	}
+
+	@Override
+	public CompletableFuture<Void> makeDir(String path) {
+		return this.files.makeDir(path).toFuture();
+	}
+
+	@Override
+	public CompletableFuture<Void> remove(String path) {
+		return this.files.remove(path).toFuture();
+	}
+
+	@Override
+	public CompletableFuture<Boolean> exists(String path) {
+		return this.files.exists(path).toFuture();
+	}
+
+	@Override
+	public CompletableFuture<PtyInfo> createPty(CreatePtyRequest request, PtyListener listener) {
+		return CompletableFuture.failedFuture(noTerminals("createPty"));
+	}
+
+	@Override
+	public CompletableFuture<Void> sendPtyInput(int pid, byte[] data) {
+		return CompletableFuture.failedFuture(noTerminals("sendPtyInput"));
+	}
+
+	@Override
+	public CompletableFuture<Void> resizePty(int pid, int rows, int cols) {
+		return CompletableFuture.failedFuture(noTerminals("resizePty"));
+	}
+
+	@Override
+	public CompletableFuture<Void> killPty(int pid) {
+		return CompletableFuture.failedFuture(noTerminals("killPty"));
+	}
+
+	@Override
+	public CompletableFuture<List<PtyInfo>> listPty() {
+		return CompletableFuture.failedFuture(noTerminals("listPty"));
+	}
+
+	private static NotSupportedException noTerminals(String operation) {
+		return new NotSupportedException(BlaxelSettings.PROVIDER, operation,
+				"sandbox-api's only terminal is a browser WebSocket session (/terminal/ws) with no pid, kill or list; "
+						+ "use runCommand or startCommand instead");
+	}
+
+	private static void closeQuietly(InputStream stream) {
+		try {
+			stream.close();
+		}
+		catch (IOException ex) {
+			// The upload's own outcome is what the caller needs.
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "BlaxelSandbox[" + id() + ", " + this.api.baseUrl() + "]";
+	}
+
+}
