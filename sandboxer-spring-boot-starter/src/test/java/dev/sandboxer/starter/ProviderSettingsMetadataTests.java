@@ -47,7 +47,7 @@ class ProviderSettingsMetadataTests {
 
 	@Test
 	void theStarterBringsEveryProviderOfThisRepository() {
-		assertThat(factories).extracting((factory) -> factory.name().id()).contains("local", "e2b", "blaxel", "runloop");
+		assertThat(factories).extracting((factory) -> factory.name().id()).contains("local", "e2b", "blaxel", "runloop", "daytona");
 	}
 
 	@Test
