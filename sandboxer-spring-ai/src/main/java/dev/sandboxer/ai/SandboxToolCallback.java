@@ -127,6 +127,10 @@ abstract class SandboxToolCallback implements ToolCallback {
 		if (ex instanceof IllegalArgumentException) {
 			return error("bad_arguments", ex.getMessage());
 		}
+		if (ex instanceof IllegalStateException) {
+			// The sandboxes are closing, or the conversation was released during this call.
+			return error("unavailable", ex.getMessage());
+		}
 		logger.warn("Tool {} failed", this.definition.name(), ex);
 		return error("failed", "The tool failed unexpectedly (" + ex.getClass().getSimpleName()
 				+ "); the application's log has the details.");
