@@ -1,11 +1,20 @@
 package dev.sandboxer.ai;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import dev.sandboxer.Sandboxer;
 import dev.sandboxer.model.SandboxInfo;
@@ -103,7 +112,8 @@ class SandboxToolsDockerTests {
 		String text = "first line\nzweite Zeile, ü\n";
 		JsonNode written = call(this.tools, "write_file", "c2",
 				json.writeValueAsString(Map.of("path", "/work/notes/a.txt", "content", text)));
-		assertThat(written.get("bytes_written").intValue()).isEqualTo(text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+		assertThat(written.get("bytes_written").intValue())
+			.isEqualTo(text.getBytes(StandardCharsets.UTF_8).length);
 
 		JsonNode read = call(this.tools, "read_file", "c2", "{\"path\": \"/work/notes/a.txt\"}");
 		assertThat(read.get("content").stringValue()).isEqualTo(text);
@@ -221,6 +231,28 @@ class SandboxToolsDockerTests {
 		assertThat(ofA.get(0).id()).isNotEqualTo(ofB.get(0).id());
 		assertThat(this.shared.sandboxId(a)).contains(ofA.get(0).id());
 		assertThat(this.sandboxer.ownedSandboxIds()).contains(ofA.get(0).id(), ofB.get(0).id());
+	}
+
+	@Test
+	void concurrentFirstCallsOfAConversationShareOneSandbox() throws Exception {
+		String conversation = "together-" + this.run;
+		ExecutorService pool = Executors.newFixedThreadPool(4);
+		try {
+			List<Future<JsonNode>> calls = new ArrayList<>();
+			for (int i = 0; i < 4; i++) {
+				calls.add(pool.submit(
+						() -> call(this.tools, "run_command", conversation, "{\"command\": \"hostname\"}")));
+			}
+			Set<String> hostnames = new HashSet<>();
+			for (Future<JsonNode> call : calls) {
+				hostnames.add(call.get(2, TimeUnit.MINUTES).get("stdout").stringValue());
+			}
+			assertThat(hostnames).hasSize(1);
+			assertThat(TestDocker.sandboxesOf(this.observer, conversation)).hasSize(1);
+		}
+		finally {
+			pool.shutdownNow();
+		}
 	}
 
 	@Test
@@ -353,7 +385,7 @@ class SandboxToolsDockerTests {
 
 	private static Map<String, ToolCallback> byName(SandboxTools tools) {
 		return Arrays.stream(tools.getToolCallbacks())
-			.collect(java.util.stream.Collectors.toMap((tool) -> tool.getToolDefinition().name(), (tool) -> tool));
+			.collect(Collectors.toMap((tool) -> tool.getToolDefinition().name(), (tool) -> tool));
 	}
 
 	private JsonNode call(SandboxTools tools, String tool, String conversation, String arguments) {

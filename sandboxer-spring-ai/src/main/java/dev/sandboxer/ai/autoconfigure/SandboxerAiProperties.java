@@ -72,8 +72,8 @@ public class SandboxerAiProperties {
 	private Duration maxLifetime = ConversationSandboxesSettings.DEFAULTS.maxLifetime();
 
 	/**
-	 * How many characters of a command's stdout, of its stderr, of a file or of a background command's output one
-	 * result carries. The rest is cut, and the result says so.
+	 * How many characters of a command's stdout and of its stderr one result carries, and how many bytes of a file
+	 * or of a background command's output. The rest is cut, and the result says so.
 	 */
 	private int maxOutputChars = SandboxToolsSettings.DEFAULTS.maxOutputChars();
 
