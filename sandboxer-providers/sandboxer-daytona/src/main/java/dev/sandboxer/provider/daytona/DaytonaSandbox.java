@@ -56,10 +56,10 @@ final class DaytonaSandbox implements ProviderSandbox {
 	private final Duration stateWait;
 
 	DaytonaSandbox(SandboxInfo initialInfo, DaytonaApi api, Toolbox toolbox, Duration defaultTimeout,
-			Duration stateWait, ToolboxPtys ptys) {
+			Duration stateWait, OtherUsers users, ToolboxPtys ptys) {
 		this.initialInfo = initialInfo;
 		this.api = api;
-		this.processes = new ToolboxProcesses(toolbox, defaultTimeout);
+		this.processes = new ToolboxProcesses(toolbox, defaultTimeout, users);
 		this.files = new ToolboxFiles(toolbox);
 		this.ptys = ptys;
 		this.stateWait = stateWait;
