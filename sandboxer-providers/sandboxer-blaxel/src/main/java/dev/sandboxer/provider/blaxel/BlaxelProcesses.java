@@ -11,7 +11,6 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.sandboxer.CommandOutputListener;
-import dev.sandboxer.error.NotSupportedException;
 import dev.sandboxer.error.ProviderConnectionException;
 import dev.sandboxer.error.ProviderException;
 import dev.sandboxer.error.ProviderTimeoutException;
@@ -19,6 +18,7 @@ import dev.sandboxer.error.StreamInterruptedException;
 import dev.sandboxer.http.HttpCall;
 import dev.sandboxer.http.JsonCodec;
 import dev.sandboxer.http.LineDecoder;
+import dev.sandboxer.http.ShellLine;
 import dev.sandboxer.model.CommandHandle;
 import dev.sandboxer.model.CommandResult;
 import dev.sandboxer.model.ProcessInfo;
@@ -57,8 +57,11 @@ import org.springframework.http.MediaType;
  * {@code GET /process/{name}/logs} (up to the server's 4 MiB).</li>
  * <li>{@code listProcesses} lists the running processes (sandbox-api also keeps finished ones).</li>
  * </ul>
- * sandbox-api runs every process as the sandbox's own user, so a command {@code user} is
- * {@link NotSupportedException}.
+ * sandbox-api runs every process as the sandbox's own user and takes no user per call. A command for another user
+ * is sent as {@code sudo -n -H -u <user> -- env <env> sh -c <command>}, every word strictly quoted
+ * ({@link ShellLine}), with no {@code env} field (sudo would clear it; the working directory stays a field);
+ * {@link OtherUsers} checks once per user that the sandbox can do that and answers
+ * {@link dev.sandboxer.error.NotSupportedException} when it cannot.
  */
 final class BlaxelProcesses {
 
@@ -76,14 +79,26 @@ final class BlaxelProcesses {
 
 	private final SandboxApi api;
 
+	private final OtherUsers users;
+
 	BlaxelProcesses(SandboxApi api) {
 		this.api = api;
+		this.users = new OtherUsers(api);
 	}
 
 	Mono<CommandResult> run(RunCommandRequest request, CommandOutputListener listener) {
 		if (request.user() != null) {
-			return Mono.error(userNotSupported("runCommand"));
+			String user = request.user();
+			return this.users.check(user, "runCommand")
+				.then(Mono.defer(() -> runChecked(request, listener,
+						ShellLine.runAs(user, request.env(), ShellLine.shellCommand(request.command())), null)));
 		}
+		return runChecked(request, listener, request.command(), envOrNull(request.env()));
+	}
+
+	/** Runs {@code line} (the request's command, or its sudo line) with {@code env} as the request says. */
+	private Mono<CommandResult> runChecked(RunCommandRequest request, CommandOutputListener listener, String line,
+			@Nullable Map<String, String> env) {
 		long started = System.nanoTime();
 		String name = newName();
 		Duration timeout = request.timeout();
@@ -91,8 +106,8 @@ final class BlaxelProcesses {
 		HttpCall call = this.api.call(HttpMethod.POST, "/process", "runCommand")
 			.neverRepeat()
 			.header(HttpHeaders.ACCEPT, MediaType.TEXT_EVENT_STREAM_VALUE)
-			.jsonBody(new BlaxelJson.ProcessRequest(request.command(), name, request.cwd(), envOrNull(request.env()),
-					null, (timeout != null) ? seconds(timeout) : null));
+			.jsonBody(new BlaxelJson.ProcessRequest(line, name, request.cwd(), env, null,
+					(timeout != null) ? seconds(timeout) : null));
 		if (timeout != null) {
 			call.timeout(timeout.plus(this.api.defaultTimeout()));
 		}
@@ -136,13 +151,20 @@ final class BlaxelProcesses {
 
 	Mono<CommandHandle> start(StartCommandRequest request) {
 		if (request.user() != null) {
-			return Mono.error(userNotSupported("startCommand"));
+			String user = request.user();
+			return this.users.check(user, "startCommand")
+				.then(Mono.defer(() -> startChecked(request,
+						ShellLine.runAs(user, request.env(), ShellLine.shellCommand(request.command())), null)));
 		}
+		return startChecked(request, request.command(), envOrNull(request.env()));
+	}
+
+	private Mono<CommandHandle> startChecked(StartCommandRequest request, String line,
+			@Nullable Map<String, String> env) {
 		String name = newName();
 		return this.api.call(HttpMethod.POST, "/process", "startCommand")
 			.neverRepeat()
-			.jsonBody(new BlaxelJson.ProcessRequest(request.command(), name, request.cwd(), envOrNull(request.env()),
-					Boolean.FALSE, null))
+			.jsonBody(new BlaxelJson.ProcessRequest(line, name, request.cwd(), env, Boolean.FALSE, null))
 			.json(BlaxelJson.ProcessResponse.class)
 			.map((process) -> {
 				Integer pid = pid(process.pid());
@@ -351,12 +373,6 @@ final class BlaxelProcesses {
 
 	private static String newName() {
 		return NAME_PREFIX + UUID.randomUUID();
-	}
-
-	private static NotSupportedException userNotSupported(String operation) {
-		return new NotSupportedException(BlaxelSettings.PROVIDER, operation + " as another user",
-				"sandbox-api runs every process as the sandbox's own user and takes no user per call; run the command "
-						+ "through su or sudo inside the sandbox if its image has them");
 	}
 
 }

@@ -11,7 +11,6 @@ import java.util.List;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.sandboxer.CommandOutputListener;
-import dev.sandboxer.error.NotSupportedException;
 import dev.sandboxer.error.ProviderException;
 import dev.sandboxer.model.CommandHandle;
 import dev.sandboxer.model.CommandResult;
@@ -197,15 +196,6 @@ class BlaxelCommandsTests {
 		List<ProcessInfo> processes = await(this.sandbox.listProcesses());
 		assertThat(processes).containsExactly(new ProcessInfo(4242, "sleep 100", null));
 		wm.verify(1, deleteRequestedFor(urlEqualTo(SANDBOX_PATH + "/process/4242/kill")));
-	}
-
-	@Test
-	void aUserIsNotSupportedBecauseSandboxApiTakesNone() {
-		assertThatExceptionOfType(NotSupportedException.class)
-			.isThrownBy(() -> await(this.sandbox.runCommand(RunCommandRequest.builder("id").user("bob").build(),
-					CommandOutputListener.NONE)))
-			.withMessageContaining("own user");
-		wm.verify(0, postRequestedFor(urlPathEqualTo(SANDBOX_PATH + "/process")));
 	}
 
 	@Test
