@@ -81,9 +81,9 @@ final class BlaxelProcesses {
 
 	private final OtherUsers users;
 
-	BlaxelProcesses(SandboxApi api) {
+	BlaxelProcesses(SandboxApi api, OtherUsers users) {
 		this.api = api;
-		this.users = new OtherUsers(api);
+		this.users = users;
 	}
 
 	Mono<CommandResult> run(RunCommandRequest request, CommandOutputListener listener) {
