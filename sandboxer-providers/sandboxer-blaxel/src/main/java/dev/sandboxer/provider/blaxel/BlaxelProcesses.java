@@ -113,11 +113,19 @@ final class BlaxelProcesses {
 		}
 		Mono<CommandResult> finished = call.stream().flatMap((answer) -> {
 			if (!isNdjson(answer.headers())) {
-				// A sandbox-api without streaming answers with the process as JSON.
+				// A sandbox-api without streaming answers with the process as JSON; the listener then hears its
+				// output at the end, in one piece per stream.
 				return DataBufferUtils.join(answer.body())
 					.map((joined) -> readWhole(joined, answer.status(), BlaxelJson.ProcessResponse.class, "runCommand"))
-					.flatMap((process) -> isRunning(process) ? waitFor(name)
-							: Mono.just(result(process, output, started)));
+					.flatMap((process) -> isRunning(process)
+							? waitFor(name).doOnNext((whole) -> {
+								hear(output, whole.stdout(), whole.stderr());
+								output.finish();
+							})
+							: Mono.fromSupplier(() -> {
+								hear(output, process.stdout(), process.stderr());
+								return result(process, output, started);
+							}));
 			}
 			AtomicReference<BlaxelJson.ProcessResponse> last = new AtomicReference<>();
 			LineDecoder lines = new LineDecoder(MAX_EVENT_BYTES);
@@ -276,6 +284,13 @@ final class BlaxelProcesses {
 				// keepalive, and event types added later
 			}
 		}
+	}
+
+	private static void hear(CommandOutputCollector output, @Nullable String stdout, @Nullable String stderr) {
+		byte[] out = (stdout != null) ? stdout.getBytes(StandardCharsets.UTF_8) : new byte[0];
+		byte[] err = (stderr != null) ? stderr.getBytes(StandardCharsets.UTF_8) : new byte[0];
+		output.stdout(out, 0, out.length);
+		output.stderr(err, 0, err.length);
 	}
 
 	private CommandResult result(BlaxelJson.ProcessResponse process, CommandOutputCollector output, long started) {

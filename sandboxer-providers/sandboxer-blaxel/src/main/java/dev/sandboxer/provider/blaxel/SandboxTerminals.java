@@ -193,8 +193,9 @@ final class SandboxTerminals {
 				Object data = message.get("data");
 				String said = (data instanceof String string) ? string : "";
 				if ("output".equals(type)) {
-					ready.tryEmitValue(Boolean.TRUE);
+					// The output first: createPty completes on ready, and its caller must find the output heard.
 					listener.onOutput(said.getBytes(StandardCharsets.UTF_8));
+					ready.tryEmitValue(Boolean.TRUE);
 				}
 				else if ("error".equals(type)) {
 					String redacted = api.http().redactor().redact(said);
