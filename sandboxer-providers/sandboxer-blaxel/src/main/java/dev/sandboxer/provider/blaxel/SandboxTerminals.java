@@ -87,12 +87,19 @@ final class SandboxTerminals {
 
 	private final VendorWebSocket webSocket;
 
+	private final Duration keepalive;
+
 	SandboxTerminals(String sandbox, SandboxApi api, TerminalSockets sockets, OtherUsers users) {
+		this(sandbox, api, sockets, users, KEEPALIVE);
+	}
+
+	SandboxTerminals(String sandbox, SandboxApi api, TerminalSockets sockets, OtherUsers users, Duration keepalive) {
 		this.sandbox = sandbox;
 		this.api = api;
 		this.sockets = sockets;
 		this.users = users;
 		this.webSocket = new VendorWebSocket(api.http());
+		this.keepalive = keepalive;
 	}
 
 	Mono<PtyInfo> create(CreatePtyRequest request, PtyListener listener) {
@@ -230,7 +237,8 @@ final class SandboxTerminals {
 					"createPty", "this sandbox's sandbox-api has no terminal endpoint (/terminal/ws answered 404: it is "
 							+ "disabled with DISABLE_TERMINAL, or too old); use runCommand or startCommand instead"))
 			.flatMap((socket) -> {
-				terminal.attach(socket, Flux.interval(KEEPALIVE, KEEPALIVE).subscribe((tick) -> terminal.input("")));
+				terminal.attach(socket, Flux.interval(this.keepalive, this.keepalive)
+					.subscribe((tick) -> terminal.input("")));
 				this.sockets.put(this.sandbox, terminal);
 				if (firstLine != null) {
 					terminal.input(firstLine + "\n");

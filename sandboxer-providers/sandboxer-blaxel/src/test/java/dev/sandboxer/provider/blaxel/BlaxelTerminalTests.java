@@ -24,6 +24,7 @@ import dev.sandboxer.error.NotFoundException;
 import dev.sandboxer.error.NotSupportedException;
 import dev.sandboxer.error.ProviderException;
 import dev.sandboxer.http.JsonCodec;
+import dev.sandboxer.http.VendorHttpClient;
 import dev.sandboxer.model.CreatePtyRequest;
 import dev.sandboxer.model.PtyInfo;
 import dev.sandboxer.spi.ProviderSandbox;
@@ -96,7 +97,7 @@ class BlaxelTerminalTests {
 				}
 				Map<?, ?> parsed = JSON.read(message.getBytes(StandardCharsets.UTF_8), Map.class);
 				String data = String.valueOf(parsed.get("data"));
-				if ("input".equals(parsed.get("type")) && data.contains("\u0004") && !stubborn) {
+				if ("input".equals(parsed.get("type")) && (data.contains("\u0004") || data.equals("exit\n")) && !stubborn) {
 					dead.set(true);
 				}
 				else if ("input".equals(parsed.get("type")) && data.endsWith("\n")) {
@@ -258,6 +259,39 @@ class BlaxelTerminalTests {
 		assertThatExceptionOfType(NotSupportedException.class)
 			.isThrownBy(() -> await(old.createPty(CreatePtyRequest.builder().build(), PtyListener.NONE)))
 			.withMessageContaining("DISABLE_TERMINAL");
+	}
+
+	@Test
+	void aShellThatEndsByItselfIsNoticedByTheKeepaliveAndHeardAsAnExit() throws Exception {
+		VendorHttpClient http = VendorHttpClient.builder(BlaxelSettings.PROVIDER, BlaxelStubs.config(wm).build()).build();
+		try {
+			SandboxApi api = new SandboxApi(http, "http://127.0.0.1:" + this.sandboxApi.port() + SANDBOX_PATH,
+					new BlaxelAuth(API_KEY, WORKSPACE));
+			SandboxTerminals terminals = new SandboxTerminals(NAME, api, new TerminalSockets(), new OtherUsers(api),
+					Duration.ofMillis(100));
+			CountDownLatch exited = new CountDownLatch(1);
+			PtyInfo pty = terminals.create(CreatePtyRequest.builder().build(), new PtyListener() {
+
+				@Override
+				public void onOutput(byte[] data) {
+				}
+
+				@Override
+				public void onExit(int code) {
+					exited.countDown();
+				}
+
+			}).block(Duration.ofSeconds(10));
+			terminals.send(pty.pid(), "exit\n".getBytes(StandardCharsets.UTF_8)).block(Duration.ofSeconds(10));
+
+			// No message of ours follows the exit but the keepalive, on which sandbox-api closes the socket.
+			assertThat(exited.await(5, TimeUnit.SECONDS)).isTrue();
+			assertThat(this.seen).contains("IN " + input(""));
+			assertThat(terminals.list().block(Duration.ofSeconds(10))).isEmpty();
+		}
+		finally {
+			http.close();
+		}
 	}
 
 	@Test
