@@ -38,12 +38,16 @@ final class BlaxelTerminal {
 
 	private volatile @Nullable Disposable keepalive;
 
-	BlaxelTerminal(int pid, int rows, int cols, JsonCodec json, PtyListener listener) {
+	private final Runnable forget;
+
+	/** @param forget run once when the terminal has ended, to drop it from the registry that holds it */
+	BlaxelTerminal(int pid, int rows, int cols, JsonCodec json, PtyListener listener, Runnable forget) {
 		this.pid = pid;
 		this.rows = rows;
 		this.cols = cols;
 		this.json = json;
 		this.listener = listener;
+		this.forget = forget;
 	}
 
 	int pid() {
@@ -104,6 +108,7 @@ final class BlaxelTerminal {
 	void onEnded() {
 		if (this.exited.compareAndSet(false, true)) {
 			stop();
+			this.forget.run();
 			this.ended.tryEmitEmpty();
 			this.listener.onExit(-1);
 		}

@@ -141,8 +141,7 @@ final class SandboxTerminals {
 							+ " did not end on Ctrl-C and Ctrl-D within " + limit.toMillis() + " ms; its socket is "
 							+ "closed, and sandbox-api ends it once it has been 10 minutes without a client and "
 							+ "without output", null, "terminal_still_running", null));
-				}))
-				.doFinally((signal) -> this.sockets.remove(this.sandbox, terminal));
+				}));
 		});
 	}
 
@@ -173,7 +172,10 @@ final class SandboxTerminals {
 		HttpHeaders headers = new HttpHeaders();
 		this.api.auth().forEach(headers::set);
 		JsonCodec json = this.api.http().json();
-		BlaxelTerminal terminal = new BlaxelTerminal(pid, request.rows(), request.cols(), json, listener);
+		BlaxelTerminal[] self = new BlaxelTerminal[1];
+		BlaxelTerminal terminal = new BlaxelTerminal(pid, request.rows(), request.cols(), json, listener,
+				() -> this.sockets.remove(this.sandbox, self[0]));
+		self[0] = terminal;
 		Sinks.One<Boolean> ready = Sinks.one();
 		VendorWebSocket.Listener frames = new VendorWebSocket.Listener() {
 
@@ -225,7 +227,6 @@ final class SandboxTerminals {
 			}
 
 			private void ended() {
-				sockets.remove(sandbox, terminal);
 				ready.tryEmitError(new StreamInterruptedException(BlaxelSettings.PROVIDER,
 						"blaxel createPty: the terminal closed before it answered", null));
 				terminal.onEnded();

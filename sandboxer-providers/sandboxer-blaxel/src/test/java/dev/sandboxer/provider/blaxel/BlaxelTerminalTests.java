@@ -267,7 +267,8 @@ class BlaxelTerminalTests {
 		try {
 			SandboxApi api = new SandboxApi(http, "http://127.0.0.1:" + this.sandboxApi.port() + SANDBOX_PATH,
 					new BlaxelAuth(API_KEY, WORKSPACE));
-			SandboxTerminals terminals = new SandboxTerminals(NAME, api, new TerminalSockets(), new OtherUsers(api),
+			TerminalSockets sockets = new TerminalSockets();
+			SandboxTerminals terminals = new SandboxTerminals(NAME, api, sockets, new OtherUsers(api),
 					Duration.ofMillis(100));
 			CountDownLatch exited = new CountDownLatch(1);
 			PtyInfo pty = terminals.create(CreatePtyRequest.builder().build(), new PtyListener() {
@@ -288,6 +289,11 @@ class BlaxelTerminalTests {
 			assertThat(exited.await(5, TimeUnit.SECONDS)).isTrue();
 			assertThat(this.seen).contains("IN " + input(""));
 			assertThat(terminals.list().block(Duration.ofSeconds(10))).isEmpty();
+			// An ended terminal, and one that never opened, leave nothing behind in the registry.
+			assertThatExceptionOfType(ProviderException.class).isThrownBy(() -> terminals
+				.create(CreatePtyRequest.builder().cwd("/nope").build(), PtyListener.NONE)
+				.block(Duration.ofSeconds(10)));
+			assertThat(sockets.of(NAME)).isEmpty();
 		}
 		finally {
 			http.close();
