@@ -301,6 +301,17 @@ class BlaxelTerminalTests {
 	}
 
 	@Test
+	void killingTheSandboxClosesItsTerminals() throws Exception {
+		PtyInfo pty = await(this.sandbox.createPty(CreatePtyRequest.builder().build(), PtyListener.NONE));
+		wm.stubFor(com.github.tomakehurst.wiremock.client.WireMock.delete(urlPathEqualTo("/v0/sandboxes/" + NAME))
+			.willReturn(okJson("{\"metadata\":{\"name\":\"" + NAME + "\"},\"status\":\"DELETING\"}")));
+		await(this.sandbox.kill());
+		waitUntil(() -> this.seen.contains("END"));
+		assertThat(await(this.sandbox.listPty())).isEmpty();
+		assertThatExceptionOfType(NotFoundException.class).isThrownBy(() -> await(this.sandbox.killPty(pty.pid())));
+	}
+
+	@Test
 	void theSocketsCloseWithTheProvider() throws Exception {
 		CountDownLatch exited = new CountDownLatch(1);
 		await(this.sandbox.createPty(CreatePtyRequest.builder().build(), new PtyListener() {
