@@ -132,8 +132,9 @@ final class DaytonaProvider implements SandboxProvider {
 	private DaytonaSandbox handle(ApiJson.Sandbox sandbox) {
 		Toolbox toolbox = new Toolbox(this.http, this.credentials,
 				ToolboxAddress.of(this.settings, this.api, sandbox.id(), sandbox.toolboxProxyUrl()));
+		OtherUsers users = new OtherUsers(toolbox, this.settings.defaultTimeout());
 		return new DaytonaSandbox(SandboxStates.info(sandbox), this.api, toolbox, this.settings.defaultTimeout(),
-				this.stateWait, new ToolboxPtys(sandbox.id(), toolbox, this.ptyConnections));
+				this.stateWait, users, new ToolboxPtys(sandbox.id(), toolbox, this.ptyConnections, users));
 	}
 
 	private static @Nullable Map<String, String> nullIfEmpty(Map<String, String> map) {

@@ -8,6 +8,8 @@ import java.util.concurrent.CompletableFuture;
 
 import dev.sandboxer.CommandOutputListener;
 import dev.sandboxer.PtyListener;
+import dev.sandboxer.error.NotFoundException;
+import dev.sandboxer.error.UnauthorizedException;
 import dev.sandboxer.model.CommandHandle;
 import dev.sandboxer.model.CommandResult;
 import dev.sandboxer.model.CreatePtyRequest;
@@ -23,6 +25,7 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * One Daytona sandbox: lifecycle through the API, commands, files and terminals through its toolbox.
@@ -56,10 +59,10 @@ final class DaytonaSandbox implements ProviderSandbox {
 	private final Duration stateWait;
 
 	DaytonaSandbox(SandboxInfo initialInfo, DaytonaApi api, Toolbox toolbox, Duration defaultTimeout,
-			Duration stateWait, ToolboxPtys ptys) {
+			Duration stateWait, OtherUsers users, ToolboxPtys ptys) {
 		this.initialInfo = initialInfo;
 		this.api = api;
-		this.processes = new ToolboxProcesses(toolbox, defaultTimeout);
+		this.processes = new ToolboxProcesses(toolbox, defaultTimeout, users);
 		this.files = new ToolboxFiles(toolbox);
 		this.ptys = ptys;
 		this.stateWait = stateWait;
@@ -190,9 +193,29 @@ final class DaytonaSandbox implements ProviderSandbox {
 		return this.files.remove(path);
 	}
 
+	/**
+	 * Whether the path exists: {@code false} only on the daemon's own 404. A 401 from the toolbox proxy is what it
+	 * answers for a sandbox it no longer finds as well as for a bad key; the API tells the two apart, so a sandbox it
+	 * does not know is {@link NotFoundException}, and anything else keeps the 401.
+	 */
 	@Override
 	public CompletableFuture<Boolean> exists(String path) {
-		return this.files.exists(path);
+		return this.files.exists(path)
+			.onErrorResume(UnauthorizedException.class, (unauthorized) -> this.api.get(id(), "exists")
+				.flatMap((sandbox) -> isGone(sandbox) ? Mono.<Boolean>error(gone(unauthorized))
+						: Mono.<Boolean>error(unauthorized))
+				.onErrorMap(NotFoundException.class, (missing) -> gone(unauthorized)))
+			.toFuture();
+	}
+
+	private static boolean isGone(ApiJson.Sandbox sandbox) {
+		return sandbox.state() != null && Set.of("destroyed", "destroying").contains(sandbox.state().toLowerCase(
+				java.util.Locale.ROOT));
+	}
+
+	private NotFoundException gone(UnauthorizedException answer) {
+		return new NotFoundException(DaytonaSettings.PROVIDER, "daytona exists: the sandbox " + id()
+				+ " is gone (the toolbox proxy answered: " + answer.getMessage() + ")", answer);
 	}
 
 	@Override

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 import dev.sandboxer.error.BadConfigException;
+import dev.sandboxer.http.ShellLine;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,10 +30,19 @@ final class ShellWords {
 		return "'" + text.replace("'", "'\"'\"'") + "'";
 	}
 
-	static String script(String command, @Nullable String cwd, Map<String, String> env) {
+	/**
+	 * The script for {@code command}; with a {@code user}, the command line after the mark is
+	 * {@code exec sudo -n -H -u <user> -- env <env> sh -c <command>} ({@link ShellLine#runAs}), since sudo would drop
+	 * exported variables.
+	 */
+	static String script(String command, @Nullable String cwd, Map<String, String> env, @Nullable String user) {
 		StringBuilder script = new StringBuilder("(\n");
 		if (cwd != null) {
 			script.append("cd -- ").append(quote(cwd)).append(" || exit 1\n");
+		}
+		if (user != null) {
+			return script.append(COMMAND_MARK).append('\n').append("exec ")
+				.append(ShellLine.runAs(user, env, ShellLine.shellCommand(command))).append("\n)").toString();
 		}
 		for (Map.Entry<String, String> entry : env.entrySet()) {
 			if (!ENV_NAME.matcher(entry.getKey()).matches()) {

@@ -1,16 +1,19 @@
 package dev.sandboxer.provider.daytona;
 
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import dev.sandboxer.error.NotFoundException;
+import dev.sandboxer.error.SandboxerException;
 import dev.sandboxer.model.FileInfo;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.MultipartBodyBuilder;
@@ -24,8 +27,13 @@ import reactor.core.publisher.Mono;
  * owner after a write, {@code GET /files} to list, {@code POST /files/folder} with an octal {@code mode},
  * {@code DELETE /files?recursive=true}, {@code GET /files/info} for {@code exists}.
  * <p>
- * The toolbox answers a missing path with a bare 404 (no body), which is {@link NotFoundException}; {@code exists}
- * reads it as {@code false}, so a sandbox that is gone can also look like a missing file there.
+ * The daemon answers a missing path with a bare 404: its file handlers abort with the status before the error
+ * middleware could write a body. A sandbox that is gone is answered by the layers in front of it instead, always with
+ * common-go's JSON error body: the runner says 404 {@code {"code":"NOT_FOUND","message":"not found: sandbox container
+ * not found: ..."}} (apps/runner/pkg/api/controllers/proxy.go), and the proxy, once it no longer finds the sandbox,
+ * 401 {@code {"code":"UNAUTHORIZED",...}} (apps/proxy/pkg/proxy/auth.go). So {@code exists} reads only a 404 without
+ * a body as {@code false}; a 404 with a body is {@link NotFoundException} for the sandbox (and the 401 is told apart
+ * from a bad key by {@link DaytonaSandbox#exists}).
  */
 final class ToolboxFiles {
 
@@ -101,12 +109,17 @@ final class ToolboxFiles {
 			.toFuture();
 	}
 
-	CompletableFuture<Boolean> exists(String path) {
+	Mono<Boolean> exists(String path) {
 		return this.toolbox.call(HttpMethod.GET, "exists", "/files/info", Map.of("path", path))
-			.flatMap((call) -> call.discard())
+			.flatMap((call) -> call.errorReader(ToolboxFiles::missingPath).discard())
 			.thenReturn(Boolean.TRUE)
-			.onErrorResume(NotFoundException.class, (error) -> Mono.just(Boolean.FALSE))
-			.toFuture();
+			.onErrorResume(MissingPath.class, (error) -> Mono.just(Boolean.FALSE));
+	}
+
+	/** The daemon's own 404 for a path that is not there: no body at all. */
+	private static @Nullable SandboxerException missingPath(String operation, int status, HttpHeaders headers,
+			byte[] body) {
+		return (status == 404 && new String(body, StandardCharsets.UTF_8).isBlank()) ? new MissingPath() : null;
 	}
 
 	private Mono<Flux<DataBuffer>> download(String path) {
@@ -132,6 +145,15 @@ final class ToolboxFiles {
 		catch (NumberFormatException ex) {
 			return null;
 		}
+	}
+
+	/** A path the daemon did not find in a sandbox that is there. */
+	private static final class MissingPath extends NotFoundException {
+
+		MissingPath() {
+			super(DaytonaSettings.PROVIDER, "daytona exists: no such path");
+		}
+
 	}
 
 	/** The multipart filename: the daemon saves to the query's path and ignores it, but requires one. */

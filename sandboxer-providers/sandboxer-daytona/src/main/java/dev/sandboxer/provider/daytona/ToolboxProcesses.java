@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 
 import dev.sandboxer.CommandOutputListener;
 import dev.sandboxer.error.BadConfigException;
-import dev.sandboxer.error.NotSupportedException;
 import dev.sandboxer.error.ProviderException;
+import dev.sandboxer.http.ShellLine;
 import dev.sandboxer.http.VendorWebSocket;
 import dev.sandboxer.model.CommandHandle;
 import dev.sandboxer.model.CommandResult;
@@ -47,8 +47,11 @@ import reactor.core.publisher.Mono;
  * then reads the split log. A session's log passes through the shell line by line, so a last line without a newline
  * gets one.
  * <p>
- * Daytona's toolbox runs everything as the sandbox's user (chosen at create time, option {@code user}); a command
- * for another user is {@link NotSupportedException}.
+ * Daytona's toolbox runs everything as the sandbox's user (chosen at create time, option {@code user}). A command
+ * for another user is run through {@code sudo -n -H -u <user> -- env <env> sh -c <command>}, every word strictly
+ * quoted ({@link ShellLine}); {@link OtherUsers} checks once per user that the sandbox can do that and answers
+ * {@link dev.sandboxer.error.NotSupportedException} when it cannot (no sudo, or a password needed). The environment
+ * then travels in the line, since sudo starts its command with a clean one; the working directory stays the call's.
  */
 final class ToolboxProcesses {
 
@@ -64,23 +67,41 @@ final class ToolboxProcesses {
 
 	private final Duration defaultTimeout;
 
-	ToolboxProcesses(Toolbox toolbox, Duration defaultTimeout) {
+	private final OtherUsers users;
+
+	ToolboxProcesses(Toolbox toolbox, Duration defaultTimeout, OtherUsers users) {
 		this.toolbox = toolbox;
 		this.defaultTimeout = defaultTimeout;
+		this.users = users;
 	}
 
 	CompletableFuture<CommandResult> run(RunCommandRequest request, CommandOutputListener listener) {
 		if (request.user() != null) {
-			return CompletableFuture.failedFuture(otherUser("runCommand"));
+			return this.users.check(request.user(), "runCommand").toFuture()
+				.thenCompose((able) -> runChecked(request, listener));
 		}
+		return runChecked(request, listener);
+	}
+
+	private CompletableFuture<CommandResult> runChecked(RunCommandRequest request, CommandOutputListener listener) {
 		if (listener != CommandOutputListener.NONE) {
 			return stream(request, listener);
 		}
 		long started = System.nanoTime();
 		Long seconds = (request.timeout() != null) ? ceilSeconds(request.timeout()) : null;
 		Duration wait = (request.timeout() != null) ? request.timeout().plus(this.defaultTimeout) : this.defaultTimeout;
-		ToolboxJson.ExecuteRequest body = new ToolboxJson.ExecuteRequest(request.command(), request.cwd(),
-				request.env().isEmpty() ? null : request.env(), seconds);
+		ToolboxJson.ExecuteRequest body;
+		try {
+			body = (request.user() != null)
+					? new ToolboxJson.ExecuteRequest(
+							ShellLine.runAs(request.user(), request.env(), ShellLine.shellCommand(request.command())),
+							request.cwd(), null, seconds)
+					: new ToolboxJson.ExecuteRequest(request.command(), request.cwd(),
+							request.env().isEmpty() ? null : request.env(), seconds);
+		}
+		catch (IllegalArgumentException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
 		return this.toolbox.call(HttpMethod.POST, "runCommand", "/process/execute", Map.of())
 			.flatMap((call) -> call.neverRepeat().timeout(wait).jsonBody(body).json(ToolboxJson.ExecuteResponse.class))
 			.map((response) -> {
@@ -109,9 +130,9 @@ final class ToolboxProcesses {
 	private CompletableFuture<CommandResult> stream(RunCommandRequest request, CommandOutputListener listener) {
 		String script;
 		try {
-			script = ShellWords.script(request.command(), request.cwd(), request.env());
+			script = ShellWords.script(request.command(), request.cwd(), request.env(), request.user());
 		}
-		catch (BadConfigException ex) {
+		catch (BadConfigException | IllegalArgumentException ex) {
 			return CompletableFuture.failedFuture(ex);
 		}
 		long started = System.nanoTime();
@@ -213,13 +234,18 @@ final class ToolboxProcesses {
 
 	CompletableFuture<CommandHandle> start(StartCommandRequest request) {
 		if (request.user() != null) {
-			return CompletableFuture.failedFuture(otherUser("startCommand"));
+			return this.users.check(request.user(), "startCommand").toFuture()
+				.thenCompose((able) -> startChecked(request));
 		}
+		return startChecked(request);
+	}
+
+	private CompletableFuture<CommandHandle> startChecked(StartCommandRequest request) {
 		String script;
 		try {
-			script = ShellWords.script(request.command(), request.cwd(), request.env());
+			script = ShellWords.script(request.command(), request.cwd(), request.env(), request.user());
 		}
-		catch (BadConfigException ex) {
+		catch (BadConfigException | IllegalArgumentException ex) {
 			return CompletableFuture.failedFuture(ex);
 		}
 		int pid = ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE);
@@ -303,12 +329,6 @@ final class ToolboxProcesses {
 	private Mono<Void> deleteSession(String sessionId, String operation) {
 		return this.toolbox.call(HttpMethod.DELETE, operation, "/process/session/{p0}", Map.of(), sessionId)
 			.flatMap((call) -> call.discard());
-	}
-
-	static NotSupportedException otherUser(String operation) {
-		return new NotSupportedException(DaytonaSettings.PROVIDER, operation + " as another user",
-				"Daytona's toolbox runs every process as the sandbox's user; choose that user at create time with the "
-						+ "option 'user'");
 	}
 
 	private static long ceilSeconds(Duration timeout) {

@@ -16,6 +16,7 @@ import dev.sandboxer.error.ProviderException;
 import dev.sandboxer.error.SandboxerException;
 import dev.sandboxer.error.StreamInterruptedException;
 import dev.sandboxer.http.HttpCall;
+import dev.sandboxer.http.ShellLine;
 import dev.sandboxer.http.VendorWebSocket;
 import dev.sandboxer.model.CreatePtyRequest;
 import dev.sandboxer.model.PtyInfo;
@@ -36,8 +37,12 @@ import tools.jackson.databind.json.JsonMapper;
  * Daytona names sessions, not processes: the pid is a number this client draws and names the session with
  * ({@code sandboxer-pty-<pid>}), usable from any client for resize, kill, input and listing (input from a client that
  * did not open the terminal connects first; that client sees no output). The toolbox always runs the user's login
- * shell; a {@code command} is typed into it as {@code exec <command>}, so the terminal becomes that program. Terminals
- * run as the sandbox's user; another user is {@link dev.sandboxer.error.NotSupportedException}.
+ * shell; a {@code command} is typed into it as {@code exec <command>}, so the terminal becomes that program.
+ * <p>
+ * A terminal for another user (checked first by {@link OtherUsers}) has the line
+ * {@code exec sudo -n -H -u <user> -- env <env> sh -c <command>} typed into it instead, or {@code ... sh -l} without
+ * a command: every word strictly quoted, the environment in the line because sudo clears the one the toolbox gave the
+ * shell.
  */
 final class ToolboxPtys {
 
@@ -55,27 +60,41 @@ final class ToolboxPtys {
 
 	private final VendorWebSocket sockets;
 
-	ToolboxPtys(String sandboxId, Toolbox toolbox, Connections connections) {
+	private final OtherUsers users;
+
+	ToolboxPtys(String sandboxId, Toolbox toolbox, Connections connections, OtherUsers users) {
 		this.sandboxId = sandboxId;
 		this.toolbox = toolbox;
 		this.connections = connections;
 		this.sockets = new VendorWebSocket(toolbox.http());
+		this.users = users;
 	}
 
 	CompletableFuture<PtyInfo> create(CreatePtyRequest request, PtyListener listener) {
-		if (request.user() != null) {
-			return CompletableFuture.failedFuture(ToolboxProcesses.otherUser("createPty"));
+		String user = request.user();
+		String firstLine;
+		try {
+			firstLine = (user != null)
+					? "exec " + ShellLine.runAs(user, request.env(), (request.command() != null)
+							? ShellLine.shellCommand(request.command()) : "sh -l")
+					: (request.command() != null) ? "exec " + request.command() : null;
+		}
+		catch (IllegalArgumentException ex) {
+			return CompletableFuture.failedFuture(ex);
 		}
 		int pid = ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE);
 		String sessionId = SESSION_PREFIX + pid;
-		ToolboxJson.PtyCreate body = new ToolboxJson.PtyCreate(sessionId, request.cwd(),
-				request.env().isEmpty() ? null : request.env(), request.cols(), request.rows(), true);
-		return this.toolbox.call(HttpMethod.POST, "createPty", "/process/pty", Map.of())
+		// With a user the environment is in the typed line (sudo would clear the shell's).
+		Map<String, String> envs = (user != null || request.env().isEmpty()) ? null : request.env();
+		ToolboxJson.PtyCreate body = new ToolboxJson.PtyCreate(sessionId, request.cwd(), envs, request.cols(),
+				request.rows(), true);
+		Mono<Void> able = (user != null) ? this.users.check(user, "createPty") : Mono.empty();
+		return able.then(this.toolbox.call(HttpMethod.POST, "createPty", "/process/pty", Map.of()))
 			.flatMap((call) -> call.neverRepeat().jsonBody(body).discard())
 			.then(connect(sessionId, "createPty", listener))
 			.flatMap((connection) -> {
-				if (request.command() != null) {
-					connection.send(("exec " + request.command() + "\n").getBytes(StandardCharsets.UTF_8));
+				if (firstLine != null) {
+					connection.send((firstLine + "\n").getBytes(StandardCharsets.UTF_8));
 				}
 				return Mono.just(new PtyInfo(pid, request.rows(), request.cols()));
 			})

@@ -17,7 +17,6 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.sandboxer.CommandOutputListener;
 import dev.sandboxer.error.NotFoundException;
-import dev.sandboxer.error.NotSupportedException;
 import dev.sandboxer.error.ProviderTimeoutException;
 import dev.sandboxer.model.CommandHandle;
 import dev.sandboxer.model.CommandResult;
@@ -131,16 +130,6 @@ class DaytonaCommandsTests {
 	}
 
 	@Test
-	void aCommandForAnotherUserIsNotSupported() {
-		assertThatExceptionOfType(NotSupportedException.class)
-			.isThrownBy(() -> await(this.sandbox.runCommand(RunCommandRequest.builder("id").user("root").build(),
-					CommandOutputListener.NONE)))
-			.withMessageContaining("option 'user'");
-		assertThatExceptionOfType(NotSupportedException.class)
-			.isThrownBy(() -> await(this.sandbox.startCommand(StartCommandRequest.builder("id").user("root").build())));
-	}
-
-	@Test
 	void startCommandRunsTheCommandAsyncInASessionOfItsOwn() {
 		wm.stubFor(post(urlPathEqualTo(TOOLBOX + "/process/session")).willReturn(aResponse().withStatus(201)));
 		wm.stubFor(post(urlPathMatching(TOOLBOX + "/process/session/sandboxer-[0-9]+/exec"))
@@ -218,7 +207,7 @@ class DaytonaCommandsTests {
 
 	@Test
 	void listProcessesShowsTheRunningCommandsOfOurSessions() {
-		String script = ShellWords.script("sleep 100", null, java.util.Map.of());
+		String script = ShellWords.script("sleep 100", null, java.util.Map.of(), null);
 		wm.stubFor(get(urlPathEqualTo(TOOLBOX + "/process/session")).willReturn(okJson("""
 				[{"sessionId":"sandboxer-42","commands":[{"id":"c-1","command":%s}]},
 				 {"sessionId":"sandboxer-43","commands":[{"id":"c-2","command":"true","exitCode":0}]},

@@ -4,7 +4,12 @@ package dev.sandboxer.provider.daytona;
 // (path always a query value; GET /files/download -> application/octet-stream; POST /files/upload multipart "file";
 // POST /files/folder?path&mode (octal); GET /files/info -> FileInfo; GET /files -> [FileInfo]; DELETE
 // /files?recursive; POST /files/permissions?path&owner&mode) and apps/daemon/pkg/toolbox/fs/*.go for the bare 404
-// (AbortWithError writes the status with no body) of a missing path.
+// (AbortWithError writes the status with no body) of a missing path. A sandbox that is gone is answered in front of
+// the daemon with common-go's ErrorResponse (libs/common-go/pkg/errors/{http,middleware}.go): 404 NOT_FOUND "sandbox
+// container not found" from the runner (apps/runner/pkg/api/controllers/proxy.go), 401 UNAUTHORIZED "authentication
+// failed: Bearer token is invalid" from the proxy once the API no longer finds the sandbox (apps/proxy/pkg/proxy/
+// auth.go, get_sandbox_target.go; the API's hasSandboxAccess answers 404 for it); the API's own 404 is NestJS's body
+// (apps/api/src/filters/all-exceptions.filter.ts).
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -15,6 +20,7 @@ import java.util.Random;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.sandboxer.error.NotFoundException;
+import dev.sandboxer.error.UnauthorizedException;
 import dev.sandboxer.model.FileInfo;
 import dev.sandboxer.spi.ProviderSandbox;
 import dev.sandboxer.spi.SandboxProvider;
@@ -169,6 +175,45 @@ class DaytonaFilesTests {
 			.willReturn(aResponse().withStatus(404)));
 		assertThat(await(this.sandbox.exists("/there"))).isTrue();
 		assertThat(await(this.sandbox.exists("/gone"))).isFalse();
+		wm.verify(getRequestedFor(urlPathEqualTo(TOOLBOX + "/files/info")).withQueryParam("path", equalTo("/gone"))
+			.withHeader("Authorization", equalTo("Bearer " + API_KEY)));
+	}
+
+	@Test
+	void existsTellsTheRunnersFourOhFourForAGoneSandboxFromAMissingFile() {
+		wm.stubFor(get(urlPathEqualTo(TOOLBOX + "/files/info")).willReturn(aResponse().withStatus(404)
+			.withHeader("Content-Type", "application/json; charset=utf-8")
+			.withBody("{\"statusCode\":404,\"message\":\"not found: sandbox container not found: Error response from "
+					+ "daemon: No such container: sb-7f3a9c21\",\"code\":\"NOT_FOUND\",\"timestamp\":"
+					+ "\"2026-01-02T03:04:05Z\",\"path\":\"/sandboxes/sb-7f3a9c21/toolbox/files/info\",\"method\":\"GET\"}")));
+		assertThatExceptionOfType(NotFoundException.class).isThrownBy(() -> await(this.sandbox.exists("/x")))
+			.withMessageContaining("sandbox container not found")
+			.withMessageContaining("NOT_FOUND");
+	}
+
+	@Test
+	void existsTellsTheProxysFourOhOneForAGoneSandboxFromABadKey() {
+		wm.stubFor(get(urlPathEqualTo(TOOLBOX + "/files/info")).willReturn(aResponse().withStatus(401)
+			.withHeader("Content-Type", "application/json; charset=utf-8")
+			.withBody("{\"statusCode\":401,\"message\":\"unauthorized: authentication failed: Bearer token is "
+					+ "invalid\",\"code\":\"UNAUTHORIZED\",\"timestamp\":\"2026-01-02T03:04:05Z\",\"path\":"
+					+ "\"/toolbox/sb-7f3a9c21/files/info\",\"method\":\"GET\"}")));
+		// The API still knows the sandbox: the 401 stays what it is.
+		wm.stubFor(get(urlPathEqualTo("/api/sandbox/" + DaytonaStubs.SANDBOX_ID)).willReturn(okJson(
+				DaytonaStubs.sandbox(wm, DaytonaStubs.SANDBOX_ID, "started"))));
+		assertThatExceptionOfType(UnauthorizedException.class).isThrownBy(() -> await(this.sandbox.exists("/x")))
+			.withMessageContaining("Bearer token is invalid");
+		// The API no longer knows it: the sandbox is gone.
+		wm.stubFor(get(urlPathEqualTo("/api/sandbox/" + DaytonaStubs.SANDBOX_ID)).willReturn(aResponse()
+			.withStatus(404)
+			.withHeader("Content-Type", "application/json")
+			.withBody("{\"path\":\"/api/sandbox/sb-7f3a9c21\",\"timestamp\":\"2026-01-02T03:04:05.000Z\","
+					+ "\"statusCode\":404,\"error\":\"Not Found\",\"message\":\"Sandbox with ID sb-7f3a9c21 not found\"}")));
+		assertThatExceptionOfType(NotFoundException.class).isThrownBy(() -> await(this.sandbox.exists("/x")))
+			.withMessageContaining("the sandbox sb-7f3a9c21 is gone")
+			.withMessageContaining("Bearer token is invalid");
+		wm.verify(2, getRequestedFor(urlPathEqualTo("/api/sandbox/" + DaytonaStubs.SANDBOX_ID))
+			.withHeader("Authorization", equalTo("Bearer " + API_KEY)));
 	}
 
 	private static byte[] allByteValues() {

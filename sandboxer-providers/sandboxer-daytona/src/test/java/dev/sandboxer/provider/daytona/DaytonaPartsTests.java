@@ -38,7 +38,7 @@ class DaytonaPartsTests {
 		Map<String, String> env = new LinkedHashMap<>();
 		env.put("A", "x'y");
 		env.put("B", "$(touch /tmp/pwned) `id` \"q\"");
-		String script = ShellWords.script("echo \"$A\"", "/tmp/it's here", env);
+		String script = ShellWords.script("echo \"$A\"", "/tmp/it's here", env, null);
 		assertThat(script).isEqualTo("(\ncd -- '/tmp/it'\"'\"'s here' || exit 1\nexport 'A=x'\"'\"'y'\n"
 				+ "export 'B=$(touch /tmp/pwned) `id` \"q\"'\n#sandboxer:command\necho \"$A\"\n)");
 		assertThat(ShellWords.command(script)).isEqualTo("echo \"$A\"");
@@ -48,7 +48,7 @@ class DaytonaPartsTests {
 	@Test
 	void anEnvironmentNameThatIsNotANameIsRefused() {
 		assertThatExceptionOfType(BadConfigException.class)
-			.isThrownBy(() -> ShellWords.script("true", null, Map.of("A;rm -rf /", "x")));
+			.isThrownBy(() -> ShellWords.script("true", null, Map.of("A;rm -rf /", "x"), null));
 	}
 
 	@Test

@@ -19,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.sandboxer.PtyListener;
 import dev.sandboxer.error.NotFoundException;
-import dev.sandboxer.error.NotSupportedException;
 import dev.sandboxer.model.CreatePtyRequest;
 import dev.sandboxer.model.PtyInfo;
 import dev.sandboxer.spi.ProviderSandbox;
@@ -173,13 +172,6 @@ class DaytonaPtyTests {
 	void killingAnUnknownTerminalIsNotFound() {
 		assertThatExceptionOfType(NotFoundException.class).isThrownBy(() -> await(this.sandbox.killPty(404)))
 			.withMessageContaining("PTY session not found");
-	}
-
-	@Test
-	void aTerminalForAnotherUserIsNotSupported() {
-		assertThatExceptionOfType(NotSupportedException.class).isThrownBy(() -> await(this.sandbox
-			.createPty(CreatePtyRequest.builder().user("root").build(), PtyListener.NONE)));
-		assertThat(this.seen).isEmpty();
 	}
 
 	@Test
