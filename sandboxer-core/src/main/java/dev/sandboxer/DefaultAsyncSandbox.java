@@ -201,7 +201,7 @@ final class DefaultAsyncSandbox implements AsyncSandbox {
 	public CompletableFuture<byte[]> readFile(String path) {
 		Ids.requirePath(path);
 		long limit = this.core.limits.maxReadFileBytes();
-		return mapped(observe(SandboxerOperation.READ_FILE, () -> this.delegate.readFile(path)), (content) -> {
+		return mapped(observe(SandboxerOperation.READ_FILE, () -> this.delegate.readFile(path, limit)), (content) -> {
 			// Providers stop reading at the limit; this keeps the promise for one that read it all.
 			if (content.length > limit) {
 				throw (FileTooLargeException) new FileTooLargeException(provider().id(), path, limit)

@@ -139,6 +139,11 @@ final class E2bSandbox implements ProviderSandbox {
 	}
 
 	@Override
+	public CompletableFuture<byte[]> readFile(String path, long maxBytes) {
+		return this.files.read(path, maxBytes);
+	}
+
+	@Override
 	public CompletableFuture<InputStream> readFileStream(String path) {
 		return this.files.readStream(path);
 	}
