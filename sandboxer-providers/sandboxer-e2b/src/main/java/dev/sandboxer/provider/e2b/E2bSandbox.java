@@ -223,6 +223,11 @@ final class E2bSandbox implements ProviderSandbox {
 							+ result.stderr().strip()))));
 	}
 
+	/** How many background commands this handle keeps for a later wait (finished ones included); for tests. */
+	int keptCommands() {
+		return this.processes.keptCommands();
+	}
+
 	private static void closeQuietly(InputStream content) {
 		try {
 			content.close();

@@ -358,6 +358,10 @@ final class EnvdProcesses {
 			.toList()).toFuture();
 	}
 
+	int keptCommands() {
+		return this.background.size();
+	}
+
 	/**
 	 * Stops reading the streams of this handle's background commands and terminals; the processes keep running in
 	 * the sandbox.
