@@ -160,7 +160,11 @@ final class DefaultAsyncSandbox implements AsyncSandbox {
 		}
 		CompletableFuture<CommandResult> waiting = waitForHandle(handleId);
 		CompletableFuture<CommandResult> bounded = new CompletableFuture<>();
+		AtomicBoolean gaveUp = new AtomicBoolean();
 		waiting.whenComplete((result, error) -> {
+			if (gaveUp.get()) {
+				return;
+			}
 			if (error != null) {
 				bounded.completeExceptionally(error);
 			}
@@ -170,12 +174,14 @@ final class DefaultAsyncSandbox implements AsyncSandbox {
 		});
 		CompletableFuture.delayedExecutor(timeout.toNanos(), TimeUnit.NANOSECONDS, CallbackThreads.executor())
 			.execute(() -> {
-				if (bounded.completeExceptionally(new ProviderTimeoutException(provider().id(), "waitForHandle "
-						+ handleId + " in sandbox " + id() + " gave up after " + timeout
-						+ "; the command keeps running and can be waited for again", null).reportedBy(this.core.name))) {
-					// Stops the provider's wait (its stream), not the command.
-					waiting.cancel(true);
+				if (bounded.isDone() || !gaveUp.compareAndSet(false, true)) {
+					return;
 				}
+				// Stops the provider's wait (its stream), not the command; before the caller hears of it.
+				waiting.cancel(true);
+				bounded.completeExceptionally(new ProviderTimeoutException(provider().id(), "waitForHandle "
+						+ handleId + " in sandbox " + id() + " gave up after " + timeout
+						+ "; the command keeps running and can be waited for again", null).reportedBy(this.core.name));
 			});
 		// Cancelling the bounded wait cancels the provider's.
 		bounded.whenComplete((result, error) -> {
