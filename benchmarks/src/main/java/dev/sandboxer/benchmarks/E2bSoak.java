@@ -5,12 +5,15 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.sandboxer.Sandbox;
 import dev.sandboxer.Sandboxer;
 import dev.sandboxer.config.ProviderConfig;
 import dev.sandboxer.config.RetrySettings;
 import dev.sandboxer.model.CommandResult;
+import org.slf4j.LoggerFactory;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.delete;
@@ -42,6 +45,7 @@ public final class E2bSoak {
 	}
 
 	public static void main(String[] args) throws Exception {
+		((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
 		int cycles = (args.length > 0) ? Integer.parseInt(args[0]) : 500;
 		int warmUp = Math.min(50, cycles / 5);
 		Figures start = Figures.now();
