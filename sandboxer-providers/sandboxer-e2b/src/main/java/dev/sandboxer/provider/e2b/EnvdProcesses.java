@@ -61,7 +61,9 @@ import reactor.core.publisher.Mono;
  * <li>{@code runCommand} streams {@code Start}. Its timeout goes to envd as {@code Connect-Timeout-Ms}, which envd
  * uses as the process's deadline; the HTTP wait for the call is the timeout plus the provider's default timeout,
  * so a long command is not cut by the default. A command that runs past its timeout is killed and gives a result
- * with {@code timedOut} set, exit code -1 and the output until then; it is not an exception.</li>
+ * with {@code timedOut} set, exit code -1 and the output until then; it is not an exception. The process is tagged
+ * {@code sandboxer-run-<uuid>}, so that cancelling the future kills it by its pid, or by its tag before the pid is
+ * known.</li>
  * <li>{@code startCommand} tags the process ({@code sandboxer-<uuid>}, the handle) and keeps reading its stream, so
  * {@code waitForHandle} from this client gets the whole output and the exit code even when the command ended before
  * the wait began. From another client, or after that stream was lost, {@code waitForHandle} attaches with
@@ -93,6 +95,9 @@ final class EnvdProcesses {
 	static final String HANDLE_PREFIX = "sandboxer-";
 
 	static final String PTY_TAG_PREFIX = "sandboxer-pty-";
+
+	/** The tag of a process {@code runCommand} starts. */
+	static final String RUN_TAG_PREFIX = "sandboxer-run-";
 
 	/** How much output a background command keeps per stream for {@code waitForHandle}: the client's cap. */
 	static final int BACKGROUND_OUTPUT_CHARS = CommandResult.DEFAULT_MAX_OUTPUT_CHARS;
@@ -133,9 +138,11 @@ final class EnvdProcesses {
 		long started = System.nanoTime();
 		Duration timeout = request.timeout();
 		CommandOutput output = new CommandOutput(listener, CommandResult.DEFAULT_MAX_OUTPUT_CHARS);
+		// Tagged, so that a cancel that comes before the start event (no pid yet) can still kill it.
+		String tag = RUN_TAG_PREFIX + UUID.randomUUID();
 		HttpCall call = streamCall(START, "runCommand", request.user(), timeout);
 		Flux<ProcessEventMessage> events = this.envd.stream(call,
-				new StartRequest(shell(request.command(), request.env(), request.cwd()), null, null, false),
+				new StartRequest(shell(request.command(), request.env(), request.cwd()), null, tag, false),
 				ProcessEventMessage.class);
 		if (timeout != null) {
 			// envd enforces the deadline itself; this bounds the wait should it not.
@@ -146,7 +153,15 @@ final class EnvdProcesses {
 					: Mono.just(output.result(millisSince(started)))))
 			.onErrorResume(ProviderTimeoutException.class,
 					(error) -> (timeout != null) ? timedOut(output, started, timeout) : Mono.error(error))
-			.doOnCancel(() -> killQuietly(output.pid()))
+			.doOnCancel(() -> {
+				Integer pid = output.pid();
+				if (pid != null) {
+					killQuietly(pid);
+				}
+				else {
+					killTag(tag, "killCancelledCommand");
+				}
+			})
 			.toFuture();
 	}
 

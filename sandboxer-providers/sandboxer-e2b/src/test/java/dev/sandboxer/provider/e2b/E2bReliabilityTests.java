@@ -43,6 +43,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -93,6 +94,32 @@ class E2bReliabilityTests {
 		Awaitility.await().atMost(E2bStubs.LIMIT).until(() -> !wm.findAll(postRequestedFor(urlPathEqualTo("/" + START))).isEmpty());
 		starting.cancel(true);
 		awaitSignalByTag();
+	}
+
+	@Test
+	void cancellingARunningCommandThroughTheClientKillsItInTheSandbox() {
+		byte[] keepalive = Envelopes.message("{\"event\":{\"keepalive\":{}}}");
+		byte[][] stream = new byte[21][];
+		java.util.Arrays.fill(stream, keepalive);
+		stream[0] = start(77);
+		wm.stubFor(post(urlPathEqualTo("/" + START)).willReturn(aResponse()
+			.withHeader("Content-Type", "application/connect+json")
+			.withBody(Envelopes.concat(stream))
+			// Two chunks: the first (start event and some keepalives) at once, the rest a minute later.
+			.withChunkedDribbleDelay(2, 60_000)));
+		E2bStubs.stubUnary(wm, SIGNAL, 200, "{}");
+		stubAttach();
+		AsyncSandboxer client = Sandboxer.builder("e2b").provider(E2bStubs.provider(wm)).buildAsync();
+		AsyncSandbox attached = await(client.attachSandbox(E2bStubs.SANDBOX_ID));
+		CompletableFuture<?> running = attached.runCommand(RunCommandRequest.of("sleep 600"));
+		Awaitility.await().atMost(E2bStubs.LIMIT).until(() -> !wm.findAll(postRequestedFor(urlPathEqualTo("/" + START))).isEmpty());
+		// Cancelled before or after the start event arrived: by pid or by tag, the process is killed.
+		running.cancel(true);
+		Awaitility.await()
+			.atMost(E2bStubs.LIMIT)
+			.untilAsserted(() -> wm.verify(postRequestedFor(urlPathEqualTo("/" + SIGNAL))
+				.withRequestBody(matching(".*(\"pid\":77|\"tag\":\"sandboxer-run-).*"))));
+		client.close();
 	}
 
 	@Test
