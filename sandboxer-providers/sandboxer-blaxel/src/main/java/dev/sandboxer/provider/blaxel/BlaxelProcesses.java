@@ -296,12 +296,12 @@ final class BlaxelProcesses {
 	private CommandResult result(BlaxelJson.ProcessResponse process, CommandOutputCollector output, long started) {
 		output.finish();
 		return new CommandResult(pick(process.stdout(), output.stdout()), pick(process.stderr(), output.stderr()),
-				exitCode(process), millisSince(started), false, null);
+				exitCode(process), millisSince(started), false, null, output.truncated());
 	}
 
 	private static CommandResult timedOut(CommandOutputCollector output, long started, Duration timeout) {
 		output.finish();
-		return new CommandResult(output.stdout(), output.stderr(), -1, millisSince(started), true,
+		return output.result(-1, millisSince(started), true,
 				"timed out after " + timeout.toMillis() + " ms; the process was killed");
 	}
 

@@ -122,6 +122,11 @@ final class BlaxelProvider implements SandboxProvider {
 	}
 
 	@Override
+	public boolean isEventLoopThread(Thread thread) {
+		return VendorHttpClient.isEventLoopThread(thread);
+	}
+
+	@Override
 	public void close() {
 		this.terminals.closeAll();
 		this.http.close();
