@@ -40,7 +40,7 @@ public record ProviderSetting(String key, Class<?> type, @Nullable String defaul
 
 	/**
 	 * The timeout of a command whose request sets none, the same for every provider (the client faces apply it).
-	 * A provider lists this declaration among its settings so that its entries accept the key.
+	 * A key every entry takes, like {@code default-timeout}: providers do not declare it.
 	 */
 	public static final ProviderSetting COMMAND_TIMEOUT = new ProviderSetting("command-timeout", Duration.class,
 			"60s", "Timeout of a command whose request sets none; at it the command is killed and its result says "

@@ -70,6 +70,17 @@ class ProviderSettingsMetadataTests {
 	}
 
 	@Test
+	void theKeysEveryEntryTakesAreListedUnderEveryProviderToo() {
+		for (ProviderFactory factory : factories) {
+			for (String key : List.of("type", "default-timeout", "command-timeout")) {
+				String name = "sandboxer.providers." + factory.name().id() + "." + key;
+				assertThat(metadata.getAllProperties()).as("metadata of %s", name).containsKey(name);
+				assertThat(metadata.getAllProperties().get(name).getDescription()).isNotBlank();
+			}
+		}
+	}
+
+	@Test
 	void everyEnvironmentVariableFallbackIsNamedInTheDescription() {
 		for (ProviderFactory factory : factories) {
 			for (ProviderSetting setting : factory.settings()) {

@@ -60,8 +60,7 @@ record BlaxelSettings(URI apiUrl, String workspace, String image, int memoryMb, 
 		.withEnvironment("BL_RUN_URL");
 
 	/** Every key this provider reads, in the order the README lists them. */
-	static final List<ProviderSetting> ALL = List.of(API_KEY, BASE_URL, WORKSPACE, IMAGE, MEMORY_MB, REGION, RUN_URL,
-			ProviderSetting.COMMAND_TIMEOUT);
+	static final List<ProviderSetting> ALL = List.of(API_KEY, BASE_URL, WORKSPACE, IMAGE, MEMORY_MB, REGION, RUN_URL);
 
 	static BlaxelSettings from(ProviderConfig config) {
 		String workspace = config.require(PROVIDER, WORKSPACE).strip();

@@ -124,6 +124,11 @@ final class DaytonaProvider implements SandboxProvider {
 	}
 
 	@Override
+	public boolean isEventLoopThread(Thread thread) {
+		return VendorHttpClient.isEventLoopThread(thread);
+	}
+
+	@Override
 	public void close() {
 		this.ptyConnections.closeAll();
 		this.http.close();

@@ -63,7 +63,7 @@ record E2bSettings(URI apiUrl, String domain, @Nullable URI sandboxUrl, int envd
 
 	/** Every key this provider reads, in the order the README lists them. */
 	static final List<ProviderSetting> ALL = List.of(API_KEY, BASE_URL, DOMAIN, ENVD_DOMAIN, SANDBOX_URL, ENVD_PORT,
-			TEMPLATE, ProviderSetting.COMMAND_TIMEOUT);
+			TEMPLATE);
 
 	private static final Pattern HOST_NAME = Pattern.compile("[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?");
 

@@ -116,6 +116,11 @@ final class FlyProvider implements SandboxProvider {
 	}
 
 	@Override
+	public boolean isEventLoopThread(Thread thread) {
+		return VendorHttpClient.isEventLoopThread(thread);
+	}
+
+	@Override
 	public void close() {
 		this.http.close();
 	}

@@ -47,8 +47,7 @@ record RunloopSettings(URI baseUrl, @Nullable String blueprint, Duration startTi
 					+ "(tunnel.runloop.ai) when not set, as the official client builds them.");
 
 	/** Every key this provider reads, in the order the README lists them. */
-	static final List<ProviderSetting> ALL = List.of(API_KEY, BASE_URL, BLUEPRINT, START_TIMEOUT, TUNNEL_DOMAIN,
-			ProviderSetting.COMMAND_TIMEOUT);
+	static final List<ProviderSetting> ALL = List.of(API_KEY, BASE_URL, BLUEPRINT, START_TIMEOUT, TUNNEL_DOMAIN);
 
 	static RunloopSettings from(ProviderConfig config) {
 		URI baseUrl = URI.create(config.urlValue(BASE_URL).orElseThrow());
