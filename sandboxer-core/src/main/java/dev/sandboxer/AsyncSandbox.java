@@ -52,7 +52,11 @@ public interface AsyncSandbox extends AutoCloseable {
 
 	CompletableFuture<CommandHandle> startCommand(StartCommandRequest request);
 
+	/** See {@link Sandbox#waitForHandle(String)}. */
 	CompletableFuture<CommandResult> waitForHandle(String handleId);
+
+	/** See {@link Sandbox#waitForHandle(String, Duration)}. */
+	CompletableFuture<CommandResult> waitForHandle(String handleId, Duration timeout);
 
 	CompletableFuture<Void> killProcess(int pid);
 

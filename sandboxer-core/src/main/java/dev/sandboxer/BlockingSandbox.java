@@ -42,67 +42,72 @@ final class BlockingSandbox implements Sandbox {
 
 	@Override
 	public SandboxInfo info() {
-		return Await.result(this.async.info());
+		return Await.result(this.async.core(), this.async.info());
 	}
 
 	@Override
 	public boolean isRunning() {
-		return Await.result(this.async.isRunning());
+		return Await.result(this.async.core(), this.async.isRunning());
 	}
 
 	@Override
 	public void pause() {
-		Await.result(this.async.pause());
+		Await.result(this.async.core(), this.async.pause());
 	}
 
 	@Override
 	public void resume() {
-		Await.result(this.async.resume());
+		Await.result(this.async.core(), this.async.resume());
 	}
 
 	@Override
 	public void kill() {
-		Await.result(this.async.kill());
+		Await.result(this.async.core(), this.async.kill());
 	}
 
 	@Override
 	public void setTimeout(Duration timeout) {
-		Await.result(this.async.setTimeout(timeout));
+		Await.result(this.async.core(), this.async.setTimeout(timeout));
 	}
 
 	@Override
 	public String portUrl(int port) {
-		return Await.result(this.async.portUrl(port));
+		return Await.result(this.async.core(), this.async.portUrl(port));
 	}
 
 	@Override
 	public CommandResult runCommand(String command) {
-		return Await.result(this.async.runCommand(command));
+		return Await.result(this.async.core(), this.async.runCommand(command));
 	}
 
 	@Override
 	public CommandResult runCommand(RunCommandRequest request) {
-		return Await.result(this.async.runCommand(request));
+		return Await.result(this.async.core(), this.async.runCommand(request));
 	}
 
 	@Override
 	public CommandResult runCommand(RunCommandRequest request, CommandOutputListener listener) {
-		return Await.result(this.async.runCommand(request, listener));
+		return Await.result(this.async.core(), this.async.runCommand(request, listener));
 	}
 
 	@Override
 	public CommandHandle startCommand(StartCommandRequest request) {
-		return Await.result(this.async.startCommand(request));
+		return Await.result(this.async.core(), this.async.startCommand(request));
 	}
 
 	@Override
 	public CommandResult waitForHandle(String handleId) {
-		return Await.result(this.async.waitForHandle(handleId));
+		return Await.result(this.async.core(), this.async.waitForHandle(handleId));
+	}
+
+	@Override
+	public CommandResult waitForHandle(String handleId, Duration timeout) {
+		return Await.result(this.async.core(), this.async.waitForHandle(handleId, timeout));
 	}
 
 	@Override
 	public void killProcess(int pid) {
-		Await.result(this.async.killProcess(pid));
+		Await.result(this.async.core(), this.async.killProcess(pid));
 	}
 
 	@Override
@@ -112,72 +117,72 @@ final class BlockingSandbox implements Sandbox {
 
 	@Override
 	public List<ProcessInfo> listProcesses() {
-		return Await.result(this.async.listProcesses());
+		return Await.result(this.async.core(), this.async.listProcesses());
 	}
 
 	@Override
 	public byte[] readFile(String path) {
-		return Await.result(this.async.readFile(path));
+		return Await.result(this.async.core(), this.async.readFile(path));
 	}
 
 	@Override
 	public InputStream readFileStream(String path) {
-		return Await.result(this.async.readFileStream(path));
+		return Await.result(this.async.core(), this.async.readFileStream(path));
 	}
 
 	@Override
 	public void writeFile(String path, byte[] content) {
-		Await.result(this.async.writeFile(path, content));
+		Await.result(this.async.core(), this.async.writeFile(path, content));
 	}
 
 	@Override
 	public void writeFile(String path, byte[] content, @Nullable Integer mode, @Nullable String user) {
-		Await.result(this.async.writeFile(path, content, mode, user));
+		Await.result(this.async.core(), this.async.writeFile(path, content, mode, user));
 	}
 
 	@Override
 	public void writeFile(String path, InputStream content, @Nullable Integer mode, @Nullable String user) {
-		Await.result(this.async.writeFile(path, content, mode, user));
+		Await.result(this.async.core(), this.async.writeFile(path, content, mode, user));
 	}
 
 	@Override
 	public List<FileInfo> listDirectory(String path) {
-		return Await.result(this.async.listDirectory(path));
+		return Await.result(this.async.core(), this.async.listDirectory(path));
 	}
 
 	@Override
 	public void makeDir(String path) {
-		Await.result(this.async.makeDir(path));
+		Await.result(this.async.core(), this.async.makeDir(path));
 	}
 
 	@Override
 	public void remove(String path) {
-		Await.result(this.async.remove(path));
+		Await.result(this.async.core(), this.async.remove(path));
 	}
 
 	@Override
 	public boolean exists(String path) {
-		return Await.result(this.async.exists(path));
+		return Await.result(this.async.core(), this.async.exists(path));
 	}
 
 	@Override
 	public PtyInfo createPty(CreatePtyRequest request, PtyListener listener) {
-		return Await.result(this.async.createPty(request, listener));
+		return Await.result(this.async.core(), this.async.createPty(request, listener));
 	}
 
 	@Override
 	public void sendPtyInput(int pid, byte[] data) {
-		Await.result(this.async.sendPtyInput(pid, data));
+		Await.result(this.async.core(), this.async.sendPtyInput(pid, data));
 	}
 
 	@Override
 	public void resizePty(int pid, int rows, int cols) {
-		Await.result(this.async.resizePty(pid, rows, cols));
+		Await.result(this.async.core(), this.async.resizePty(pid, rows, cols));
 	}
 
 	@Override
 	public void killPty(int pid) {
-		Await.result(this.async.killPty(pid));
+		Await.result(this.async.core(), this.async.killPty(pid));
 	}
 
 	@Override
@@ -187,7 +192,7 @@ final class BlockingSandbox implements Sandbox {
 
 	@Override
 	public List<PtyInfo> listPty() {
-		return Await.result(this.async.listPty());
+		return Await.result(this.async.core(), this.async.listPty());
 	}
 
 	@Override

@@ -29,37 +29,37 @@ final class BlockingSandboxer implements Sandboxer {
 
 	@Override
 	public Sandbox createSandbox() {
-		return Await.result(this.async.createSandbox()).blocking();
+		return Await.result(this.async.core(), this.async.createSandbox()).blocking();
 	}
 
 	@Override
 	public Sandbox createSandbox(CreateSandboxRequest request) {
-		return Await.result(this.async.createSandbox(request)).blocking();
+		return Await.result(this.async.core(), this.async.createSandbox(request)).blocking();
 	}
 
 	@Override
 	public Sandbox attachSandbox(String sandboxId) {
-		return Await.result(this.async.attachSandbox(sandboxId)).blocking();
+		return Await.result(this.async.core(), this.async.attachSandbox(sandboxId)).blocking();
 	}
 
 	@Override
 	public List<SandboxInfo> listSandboxes() {
-		return Await.result(this.async.listSandboxes());
+		return Await.result(this.async.core(), this.async.listSandboxes());
 	}
 
 	@Override
 	public List<SandboxInfo> listSandboxes(ListSandboxesFilter filter) {
-		return Await.result(this.async.listSandboxes(filter));
+		return Await.result(this.async.core(), this.async.listSandboxes(filter));
 	}
 
 	@Override
 	public void killSandbox(String sandboxId) {
-		Await.result(this.async.killSandbox(sandboxId));
+		Await.result(this.async.core(), this.async.killSandbox(sandboxId));
 	}
 
 	@Override
 	public Map<String, String> ping() {
-		return Await.result(this.async.ping());
+		return Await.result(this.async.core(), this.async.ping());
 	}
 
 	@Override

@@ -5,9 +5,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.sandboxer.error.FileTooLargeException;
 import dev.sandboxer.error.NotFoundException;
+import dev.sandboxer.error.ProviderTimeoutException;
 import dev.sandboxer.model.CommandHandle;
 import dev.sandboxer.model.CommandResult;
 import dev.sandboxer.model.CreatePtyRequest;
@@ -44,6 +47,10 @@ final class DefaultAsyncSandbox implements AsyncSandbox {
 		this.blocking = new BlockingSandbox(this);
 	}
 
+	ClientCore core() {
+		return this.core;
+	}
+
 	@Override
 	public String id() {
 		return this.delegate.id();
@@ -66,7 +73,7 @@ final class DefaultAsyncSandbox implements AsyncSandbox {
 
 	@Override
 	public CompletableFuture<Boolean> isRunning() {
-		return info().thenApply(SandboxInfo::isRunning);
+		return mapped(info(), SandboxInfo::isRunning);
 	}
 
 	@Override
@@ -122,7 +129,12 @@ final class DefaultAsyncSandbox implements AsyncSandbox {
 	public CompletableFuture<CommandResult> runCommand(RunCommandRequest request, CommandOutputListener listener) {
 		Objects.requireNonNull(request, "request");
 		CommandOutputListener target = (listener != null) ? listener : CommandOutputListener.NONE;
-		return observe(SandboxerOperation.RUN_COMMAND, () -> this.delegate.runCommand(request, target));
+		// Every provider gets a timeout: the request's, else the one default of this client.
+		RunCommandRequest bounded = (request.timeout() != null) ? request
+				: request.withTimeout(this.core.limits.commandTimeout());
+		int cap = this.core.limits.maxOutputChars();
+		return mapped(observe(SandboxerOperation.RUN_COMMAND, () -> this.delegate.runCommand(bounded, target)),
+				(result) -> result.capped(cap));
 	}
 
 	@Override
@@ -136,7 +148,48 @@ final class DefaultAsyncSandbox implements AsyncSandbox {
 		if (handleId == null || handleId.isBlank()) {
 			throw new IllegalArgumentException("A handle id is required");
 		}
-		return observe(SandboxerOperation.WAIT_FOR_HANDLE, () -> this.delegate.waitForHandle(handleId));
+		int cap = this.core.limits.maxOutputChars();
+		return mapped(observe(SandboxerOperation.WAIT_FOR_HANDLE, () -> this.delegate.waitForHandle(handleId)),
+				(result) -> result.capped(cap));
+	}
+
+	@Override
+	public CompletableFuture<CommandResult> waitForHandle(String handleId, Duration timeout) {
+		if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+			throw new IllegalArgumentException("A wait timeout is positive, got " + timeout);
+		}
+		CompletableFuture<CommandResult> waiting = waitForHandle(handleId);
+		CompletableFuture<CommandResult> bounded = new CompletableFuture<>();
+		AtomicBoolean gaveUp = new AtomicBoolean();
+		waiting.whenComplete((result, error) -> {
+			if (gaveUp.get()) {
+				return;
+			}
+			if (error != null) {
+				bounded.completeExceptionally(error);
+			}
+			else {
+				bounded.complete(result);
+			}
+		});
+		CompletableFuture.delayedExecutor(timeout.toNanos(), TimeUnit.NANOSECONDS, CallbackThreads.executor())
+			.execute(() -> {
+				if (bounded.isDone() || !gaveUp.compareAndSet(false, true)) {
+					return;
+				}
+				// Stops the provider's wait (its stream), not the command; before the caller hears of it.
+				waiting.cancel(true);
+				bounded.completeExceptionally(new ProviderTimeoutException(provider().id(), "waitForHandle "
+						+ handleId + " in sandbox " + id() + " gave up after " + timeout
+						+ "; the command keeps running and can be waited for again", null).reportedBy(this.core.name));
+			});
+		// Cancelling the bounded wait cancels the provider's.
+		bounded.whenComplete((result, error) -> {
+			if (bounded.isCancelled()) {
+				waiting.cancel(true);
+			}
+		});
+		return bounded;
 	}
 
 	@Override
@@ -161,7 +214,15 @@ final class DefaultAsyncSandbox implements AsyncSandbox {
 	@Override
 	public CompletableFuture<byte[]> readFile(String path) {
 		Ids.requirePath(path);
-		return observe(SandboxerOperation.READ_FILE, () -> this.delegate.readFile(path));
+		long limit = this.core.limits.maxReadFileBytes();
+		return mapped(observe(SandboxerOperation.READ_FILE, () -> this.delegate.readFile(path, limit)), (content) -> {
+			// Providers stop reading at the limit; this keeps the promise for one that read it all.
+			if (content.length > limit) {
+				throw (FileTooLargeException) new FileTooLargeException(provider().id(), path, limit)
+					.reportedBy(this.core.name);
+			}
+			return content;
+		});
 	}
 
 	@Override
@@ -288,12 +349,24 @@ final class DefaultAsyncSandbox implements AsyncSandbox {
 	public void close() {
 		if (isOwned()) {
 			try {
-				Await.result(this.core.isClosed() ? killForCleanup() : kill());
+				Await.result(this.core, this.core.isClosed() ? killForCleanup() : kill());
 			}
 			catch (NotFoundException ex) {
 				// Already gone: nothing left to clean up.
 			}
 		}
+	}
+
+	/** A mapped future whose cancellation reaches the source, and so the provider's work. */
+	private static <T, R> CompletableFuture<R> mapped(CompletableFuture<T> source,
+			java.util.function.Function<T, R> mapping) {
+		CompletableFuture<R> result = source.thenApply(mapping);
+		result.whenComplete((value, error) -> {
+			if (result.isCancelled()) {
+				source.cancel(true);
+			}
+		});
+		return result;
 	}
 
 	private <T> CompletableFuture<T> observe(SandboxerOperation operation,

@@ -11,7 +11,6 @@ import dev.sandboxer.model.ListSandboxesFilter;
 import dev.sandboxer.model.ProviderName;
 import dev.sandboxer.model.SandboxInfo;
 import dev.sandboxer.observation.SandboxerOperation;
-import dev.sandboxer.spi.ProviderSandbox;
 
 /** The asynchronous client: a thin layer over the provider SPI. */
 final class DefaultAsyncSandboxer implements AsyncSandboxer {
@@ -25,6 +24,10 @@ final class DefaultAsyncSandboxer implements AsyncSandboxer {
 	DefaultAsyncSandboxer(ClientCore core) {
 		this.core = core;
 		this.blocking = new BlockingSandboxer(this);
+	}
+
+	ClientCore core() {
+		return this.core;
 	}
 
 	@Override
@@ -45,14 +48,9 @@ final class DefaultAsyncSandboxer implements AsyncSandboxer {
 	@Override
 	public CompletableFuture<AsyncSandbox> createSandbox(CreateSandboxRequest request) {
 		Objects.requireNonNull(request, "request");
-		return this.core
-			.observe(SandboxerOperation.CREATE_SANDBOX, null, () -> this.core.provider.createSandbox(request),
-					ProviderSandbox::id)
-			.thenApply((created) -> {
-				DefaultAsyncSandbox sandbox = new DefaultAsyncSandbox(this.core, created, true);
-				this.core.own(sandbox);
-				return sandbox;
-			});
+		// Owned inside ClientCore.create, not in a stage of the future returned here: cancelling that future must not
+		// skip the ownership of a sandbox the provider goes on to create.
+		return this.core.create(() -> this.core.provider.createSandbox(request));
 	}
 
 	@Override

@@ -68,13 +68,13 @@ final class OperationObserver {
 					context.setSandboxId(resultId.apply(value));
 				}
 				observation.stop();
-				result.complete(value);
+				complete(() -> result.complete(value));
 			}
 			else {
 				Throwable typed = typed(error, operation);
 				observation.error(typed);
 				observation.stop();
-				result.completeExceptionally(typed);
+				complete(() -> result.completeExceptionally(typed));
 			}
 		});
 		// Cancelling what the user holds cancels the provider's work too.
@@ -86,16 +86,32 @@ final class OperationObserver {
 		return result;
 	}
 
+	/**
+	 * Completes the user's future off the provider's threads (see {@link CallbackThreads}); directly when already on
+	 * a callback thread, to spare a hop.
+	 */
+	private static void complete(Runnable completion) {
+		if (CallbackThreads.isCurrent()) {
+			completion.run();
+		}
+		else {
+			CallbackThreads.executor().execute(completion);
+		}
+	}
+
 	private Throwable typed(Throwable error, SandboxerOperation operation) {
 		Throwable cause = error;
 		while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
 			cause = cause.getCause();
 		}
-		if (cause instanceof SandboxerException || cause instanceof CancellationException || cause instanceof Error) {
+		if (cause instanceof SandboxerException typed) {
+			return typed.reportedBy(this.name);
+		}
+		if (cause instanceof CancellationException || cause instanceof Error) {
 			return cause;
 		}
 		return new ProviderException(this.type.id(), "Unexpected failure in " + operation.value() + " on provider '"
-				+ this.name + "': " + cause.getClass().getName(), null, null, cause);
+				+ this.name + "': " + cause.getClass().getName(), null, null, cause).reportedBy(this.name);
 	}
 
 }

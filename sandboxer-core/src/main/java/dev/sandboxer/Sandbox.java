@@ -64,7 +64,7 @@ public interface Sandbox extends AutoCloseable {
 	/** A URL that reaches a port of the sandbox from here. */
 	String portUrl(int port);
 
-	/** Runs a shell command to its end with the provider's default timeout. */
+	/** Runs a shell command to its end with the client's default command timeout ({@code command-timeout}, 60 s). */
 	CommandResult runCommand(String command);
 
 	CommandResult runCommand(RunCommandRequest request);
@@ -75,8 +75,18 @@ public interface Sandbox extends AutoCloseable {
 	/** Starts a command in the background; its pid is the sandbox's own, usable with {@link #killProcess}. */
 	CommandHandle startCommand(StartCommandRequest request);
 
-	/** Waits for a started command to end; works from any client attached to this sandbox. */
+	/**
+	 * Waits for a started command to end, for as long as it runs; works from any client attached to this sandbox.
+	 * Use {@link #waitForHandle(String, Duration)} to bound the wait.
+	 */
 	CommandResult waitForHandle(String handleId);
+
+	/**
+	 * Waits for a started command to end, at most {@code timeout}.
+	 * @throws dev.sandboxer.error.ProviderTimeoutException when the command has not ended by then; the command
+	 * keeps running and can be waited for again
+	 */
+	CommandResult waitForHandle(String handleId, Duration timeout);
 
 	/** Kills a process (and its process group, where the provider keeps one) with SIGKILL, at once. */
 	void killProcess(int pid);
@@ -91,6 +101,11 @@ public interface Sandbox extends AutoCloseable {
 
 	List<ProcessInfo> listProcesses();
 
+	/**
+	 * Reads a whole file into memory.
+	 * @throws dev.sandboxer.error.FileTooLargeException for a file larger than the client's limit
+	 * ({@code SandboxerBuilder.maxReadFileBytes}, 64 MiB by default); read such a file with {@link #readFileStream}
+	 */
 	byte[] readFile(String path);
 
 	/** Streams a file without holding it in memory. The caller closes the stream. */

@@ -5,6 +5,7 @@ import java.util.Objects;
 
 import dev.sandboxer.config.ProviderConfig;
 import dev.sandboxer.error.BadConfigException;
+import dev.sandboxer.model.CommandResult;
 import dev.sandboxer.model.ProviderName;
 import dev.sandboxer.observation.SandboxerObservationConvention;
 import dev.sandboxer.spi.ProviderRegistry;
@@ -35,6 +36,15 @@ public final class SandboxerBuilder {
 	private Duration closeTimeout = Duration.ofSeconds(30);
 
 	private boolean killOwnedOnClose = true;
+
+	private @Nullable Duration commandTimeout;
+
+	private int maxOutputChars = CommandResult.DEFAULT_MAX_OUTPUT_CHARS;
+
+	private long maxReadFileBytes = DEFAULT_MAX_READ_FILE_BYTES;
+
+	/** The largest file {@code readFile} returns whole by default: 64 MiB. */
+	public static final long DEFAULT_MAX_READ_FILE_BYTES = 64L * 1024 * 1024;
 
 	SandboxerBuilder(String type) {
 		if (type == null || type.isBlank()) {
@@ -92,6 +102,43 @@ public final class SandboxerBuilder {
 		return this;
 	}
 
+	/**
+	 * The timeout of a command whose request sets none, for every provider; the configuration's
+	 * {@code command-timeout} (60 s by default) when not set here.
+	 */
+	public SandboxerBuilder commandTimeout(Duration commandTimeout) {
+		if (commandTimeout == null || commandTimeout.isNegative() || commandTimeout.isZero()) {
+			throw new BadConfigException(null, "command-timeout",
+					"'command-timeout' must be positive, got " + commandTimeout);
+		}
+		this.commandTimeout = commandTimeout;
+		return this;
+	}
+
+	/**
+	 * How many characters of each of a command's streams a {@code CommandResult} keeps
+	 * ({@link CommandResult#DEFAULT_MAX_OUTPUT_CHARS} by default); beyond it the result says {@code truncated}.
+	 * Output listeners get everything.
+	 */
+	public SandboxerBuilder maxOutputChars(int maxOutputChars) {
+		if (maxOutputChars < 0) {
+			throw new BadConfigException(null, "max-output-chars",
+					"'max-output-chars' must be zero or positive, got " + maxOutputChars);
+		}
+		this.maxOutputChars = maxOutputChars;
+		return this;
+	}
+
+	/** The largest file {@code readFile} returns whole ({@value #DEFAULT_MAX_READ_FILE_BYTES} bytes by default). */
+	public SandboxerBuilder maxReadFileBytes(long maxReadFileBytes) {
+		if (maxReadFileBytes < 0) {
+			throw new BadConfigException(null, "max-read-file-bytes",
+					"'max-read-file-bytes' must be zero or positive, got " + maxReadFileBytes);
+		}
+		this.maxReadFileBytes = maxReadFileBytes;
+		return this;
+	}
+
 	/** @throws BadConfigException for an unknown provider or a configuration that cannot work */
 	public Sandboxer build() {
 		return buildAsync().blocking();
@@ -105,8 +152,11 @@ public final class SandboxerBuilder {
 		String instanceName = (this.name != null) ? this.name : providerName.id();
 		OperationObserver observer = new OperationObserver(instanceName, providerName, this.observationRegistry,
 				this.observationConvention);
+		ClientLimits limits = new ClientLimits(
+				(this.commandTimeout != null) ? this.commandTimeout : this.config.commandTimeout(), this.maxOutputChars,
+				this.maxReadFileBytes);
 		return new DefaultAsyncSandboxer(new ClientCore(instanceName, target, observer, this.closeTimeout,
-				this.killOwnedOnClose));
+				this.killOwnedOnClose, limits));
 	}
 
 }

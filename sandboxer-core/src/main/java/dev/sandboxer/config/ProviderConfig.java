@@ -114,6 +114,20 @@ public final class ProviderConfig {
 		return this.defaultTimeout;
 	}
 
+	/**
+	 * The timeout of a command whose request sets none: {@code command-timeout}, else 60 seconds, for every
+	 * provider.
+	 * @throws BadConfigException when it is not a positive duration
+	 */
+	public Duration commandTimeout() {
+		Duration timeout = durationValue(ProviderSetting.COMMAND_TIMEOUT).orElseThrow();
+		if (timeout.isNegative() || timeout.isZero()) {
+			throw new BadConfigException(null, ProviderSetting.COMMAND_TIMEOUT.key(),
+					"'command-timeout' must be positive, got " + timeout);
+		}
+		return timeout;
+	}
+
 	public RetrySettings retry() {
 		return this.retry;
 	}
@@ -239,10 +253,27 @@ public final class ProviderConfig {
 		}
 		catch (URISyntaxException ex) {
 			throw new BadConfigException(null, key,
-					"'" + key + "' must be an http(s) URL such as https://api.example.com, got '"
-							+ (url.contains("@") ? "(a value with credentials, not shown)" : url) + "'");
+					"'" + key + "' must be an http(s) URL such as https://api.example.com, got '" + shown(url) + "'");
 		}
 		return trimmed;
+	}
+
+	/**
+	 * A URL as it may be echoed in a message: a value with user information, a query or a fragment (where tokens
+	 * travel) is cut before them.
+	 */
+	private static String shown(String url) {
+		if (url.contains("@")) {
+			return "(a value with credentials, not shown)";
+		}
+		int cut = url.length();
+		for (char marker : new char[] { '?', '#' }) {
+			int at = url.indexOf(marker);
+			if (at >= 0 && at < cut) {
+				cut = at;
+			}
+		}
+		return (cut < url.length()) ? url.substring(0, cut) + "?(query not shown)" : url;
 	}
 
 	private static @Nullable String blankToNull(@Nullable String value) {

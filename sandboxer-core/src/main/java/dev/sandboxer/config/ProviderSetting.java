@@ -38,6 +38,15 @@ public record ProviderSetting(String key, Class<?> type, @Nullable String defaul
 	/** The control-plane URL. */
 	public static final String BASE_URL = "base-url";
 
+	/**
+	 * The timeout of a command whose request sets none, the same for every provider (the client faces apply it).
+	 * A key every entry takes, like {@code default-timeout}: providers do not declare it.
+	 */
+	public static final ProviderSetting COMMAND_TIMEOUT = new ProviderSetting("command-timeout", Duration.class,
+			"60s", "Timeout of a command whose request sets none; at it the command is killed and its result says "
+					+ "timedOut.",
+			List.of());
+
 	public ProviderSetting {
 		Objects.requireNonNull(key, "key");
 		if (!KEBAB.matcher(key).matches()) {

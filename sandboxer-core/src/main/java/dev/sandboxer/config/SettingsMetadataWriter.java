@@ -12,6 +12,8 @@ import java.util.StringJoiner;
 
 import dev.sandboxer.spi.ProviderFactory;
 
+import static dev.sandboxer.config.ProviderSetting.COMMAND_TIMEOUT;
+
 /**
  * Writes Spring Boot configuration metadata ({@code META-INF/spring-configuration-metadata.json}) for the settings
  * that the provider factories on the class path declare, so that an IDE completes and describes
@@ -60,6 +62,10 @@ public final class SettingsMetadataWriter {
 					"Provider type of this entry; '" + type + "' when the entry is named so.", "defaultValue", type));
 			properties.add(object("name", prefix + ".default-timeout", "type", Duration.class.getName(),
 					"description", "Timeout of calls that set none.", "defaultValue", "30s"));
+			if (factory.settings().stream().noneMatch((setting) -> setting.key().equals(COMMAND_TIMEOUT.key()))) {
+				properties.add(object("name", prefix + "." + COMMAND_TIMEOUT.key(), "type", Duration.class.getName(),
+						"description", COMMAND_TIMEOUT.description(), "defaultValue", COMMAND_TIMEOUT.defaultValue()));
+			}
 			for (ProviderSetting setting : factory.settings()) {
 				String description = setting.description() + environmentNote(setting);
 				properties.add((setting.defaultValue() != null)

@@ -30,6 +30,11 @@ public record RunCommandRequest(String command, @Nullable String cwd, Map<String
 		return builder(command).build();
 	}
 
+	/** The same request with another timeout. */
+	public RunCommandRequest withTimeout(@Nullable Duration timeout) {
+		return new RunCommandRequest(this.command, this.cwd, this.env, timeout, this.user);
+	}
+
 	public static Builder builder(String command) {
 		return new Builder(command);
 	}

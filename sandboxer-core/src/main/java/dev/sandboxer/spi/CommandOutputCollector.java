@@ -1,13 +1,15 @@
 package dev.sandboxer.spi;
 
 import dev.sandboxer.CommandOutputListener;
+import dev.sandboxer.model.CommandResult;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What every provider does with a command's output as it arrives: decodes stdout and stderr as UTF-8 without
  * breaking a character cut between two chunks, hands the text to the user's {@link CommandOutputListener}, and keeps
- * it for the {@link dev.sandboxer.model.CommandResult}.
+ * it, up to a cap, for the {@link CommandResult}.
  * <p>
  * A listener that throws does not cut the stream (the command would run on with nobody reading it): the failure is
  * logged once and the output is still kept. Thread-safe, so that a timer can {@link #finish()} while output arrives;
@@ -29,9 +31,12 @@ public final class CommandOutputCollector {
 
 	private boolean listenerFailed;
 
-	/** Keeps all of the output. */
+	/**
+	 * Keeps up to {@link CommandResult#DEFAULT_MAX_OUTPUT_CHARS} characters of each stream; the listener still gets
+	 * everything.
+	 */
 	public CommandOutputCollector(CommandOutputListener listener) {
-		this(listener, Integer.MAX_VALUE);
+		this(listener, CommandResult.DEFAULT_MAX_OUTPUT_CHARS);
 	}
 
 	/**
@@ -68,6 +73,12 @@ public final class CommandOutputCollector {
 	/** Whether output beyond {@code maxChars} was dropped from what is kept. */
 	public synchronized boolean truncated() {
 		return this.truncated;
+	}
+
+	/** The result of the command with what was kept, {@code truncated} set when something was dropped. */
+	public synchronized CommandResult result(int exitCode, long durationMs, boolean timedOut,
+			@Nullable String error) {
+		return new CommandResult(stdout(), stderr(), exitCode, durationMs, timedOut, error, this.truncated);
 	}
 
 	private void keep(Stream stream, String text, boolean isStdout) {

@@ -70,6 +70,15 @@ public interface ProviderSandbox {
 
 	CompletableFuture<byte[]> readFile(String path);
 
+	/**
+	 * Reads a whole file of at most {@code maxBytes}; a larger one fails with
+	 * {@link dev.sandboxer.error.FileTooLargeException}, at best before it is read. By default it reads the file and
+	 * the client faces check its size afterwards; a provider that can stop early overrides it.
+	 */
+	default CompletableFuture<byte[]> readFile(String path, long maxBytes) {
+		return readFile(path);
+	}
+
 	/** Opens a file for reading as it streams; the caller closes the stream. */
 	CompletableFuture<InputStream> readFileStream(String path);
 

@@ -35,6 +35,15 @@ public interface SandboxProvider extends AutoCloseable {
 	 */
 	CompletableFuture<Map<String, String>> ping();
 
+	/**
+	 * Whether a thread is one of this provider's non-blocking transport threads (a Netty event loop). The blocking
+	 * face refuses to wait on such a thread, where it would hold up the answer it waits for. False by default, for
+	 * providers whose transport has no event loop.
+	 */
+	default boolean isEventLoopThread(Thread thread) {
+		return false;
+	}
+
 	/** Releases connections and threads. Does not kill sandboxes. */
 	@Override
 	void close();

@@ -53,6 +53,12 @@ public class InMemoryProvider implements SandboxProvider {
 
 	public final AtomicBoolean closed = new AtomicBoolean();
 
+	/** Every command request a sandbox received, as the provider saw it. */
+	public final List<RunCommandRequest> runRequests = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+	/** Every waitForHandle under way: they never end by themselves, so a test sees them cancelled. */
+	public final List<CompletableFuture<CommandResult>> waits = new java.util.concurrent.CopyOnWriteArrayList<>();
+
 	/** When set, every sandbox operation fails with what this supplies. */
 	public volatile Supplier<RuntimeException> failure;
 
@@ -189,6 +195,7 @@ public class InMemoryProvider implements SandboxProvider {
 
 		@Override
 		public CompletableFuture<CommandResult> runCommand(RunCommandRequest request, CommandOutputListener listener) {
+			InMemoryProvider.this.runRequests.add(request);
 			return call(this.id, () -> {
 				listener.onStdout(request.command());
 				return new CommandResult(request.command(), "", 0, 1, false, null);
@@ -202,7 +209,9 @@ public class InMemoryProvider implements SandboxProvider {
 
 		@Override
 		public CompletableFuture<CommandResult> waitForHandle(String handleId) {
-			return unsupported();
+			CompletableFuture<CommandResult> waiting = new CompletableFuture<>();
+			InMemoryProvider.this.waits.add(waiting);
+			return waiting;
 		}
 
 		@Override

@@ -9,6 +9,7 @@ import java.util.function.Function;
 import dev.sandboxer.autoconfigure.SandboxerProperties.Provider;
 import dev.sandboxer.autoconfigure.SandboxerProperties.Retry;
 import dev.sandboxer.config.ProviderConfig;
+import dev.sandboxer.config.ProviderSetting;
 import dev.sandboxer.config.RetrySettings;
 import dev.sandboxer.error.BadConfigException;
 import org.jspecify.annotations.Nullable;
@@ -94,6 +95,9 @@ final class SandboxerEntries {
 				builder.defaultTimeout(entry.getDefaultTimeout());
 			}
 			providerSettings.forEach(builder::extra);
+			if (entry.getCommandTimeout() != null) {
+				builder.extra(ProviderSetting.COMMAND_TIMEOUT.key(), entry.getCommandTimeout().toString());
+			}
 			return builder.build();
 		}
 		catch (BadConfigException ex) {

@@ -124,6 +124,12 @@ public class SandboxerProperties {
 		private @Nullable Duration defaultTimeout;
 
 		/**
+		 * Timeout of a command whose request sets none; at it the command is killed and its result says timedOut.
+		 * 60s when not set.
+		 */
+		private @Nullable Duration commandTimeout;
+
+		/**
 		 * Retries of idempotent calls; unset values come from 'sandboxer.retry'.
 		 */
 		private final Retry retry = new Retry();
@@ -158,6 +164,14 @@ public class SandboxerProperties {
 
 		public void setDefaultTimeout(@Nullable Duration defaultTimeout) {
 			this.defaultTimeout = defaultTimeout;
+		}
+
+		public @Nullable Duration getCommandTimeout() {
+			return this.commandTimeout;
+		}
+
+		public void setCommandTimeout(@Nullable Duration commandTimeout) {
+			this.commandTimeout = commandTimeout;
 		}
 
 		public Retry getRetry() {

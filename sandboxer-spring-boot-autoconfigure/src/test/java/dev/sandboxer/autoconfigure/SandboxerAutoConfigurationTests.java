@@ -120,7 +120,8 @@ class SandboxerAutoConfigurationTests {
 			.withPropertyValues("sandboxer.providers.eu.type=fake", "sandboxer.providers.eu.api-key=the-key",
 					"sandboxer.providers.eu.base-url=https://api.eu.example/", "sandboxer.providers.eu.default-timeout=45s",
 					"sandboxer.providers.eu.retry.max-attempts=5", "sandboxer.retry.initial-backoff=1s",
-					"sandboxer.providers.eu.image=busybox", "sandboxer.providers.eu.poll-interval=2s")
+					"sandboxer.providers.eu.image=busybox", "sandboxer.providers.eu.poll-interval=2s",
+					"sandboxer.providers.eu.command-timeout=90s")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				ProviderConfig config = this.fake.only().config;
@@ -129,7 +130,8 @@ class SandboxerAutoConfigurationTests {
 				assertThat(config.defaultTimeout()).isEqualTo(Duration.ofSeconds(45));
 				assertThat(config.retry()).isEqualTo(new RetrySettings(5, Duration.ofSeconds(1),
 						RetrySettings.DEFAULT.maxBackoff()));
-				assertThat(config.extras()).containsOnlyKeys("pollInterval", "image");
+				assertThat(config.extras()).containsOnlyKeys("pollInterval", "image", "commandTimeout");
+				assertThat(config.commandTimeout()).isEqualTo(Duration.ofSeconds(90));
 				assertThat(config.extra("image")).hasValue("busybox");
 				assertThat(config.durationValue(FakeProviderFactory.POLL_INTERVAL)).hasValue(Duration.ofSeconds(2));
 				assertThat(config.toString()).doesNotContain("the-key");

@@ -46,8 +46,8 @@ class ProviderSettingsMetadataTests {
 	}
 
 	@Test
-	void theStarterBringsEveryProviderOfThisRepository() {
-		assertThat(factories).extracting((factory) -> factory.name().id()).contains("local", "e2b", "blaxel", "runloop");
+	void theStarterBringsEveryProviderOfThisRepositoryAndNoOther() {
+		assertThat(factories).extracting((factory) -> factory.name().id()).containsExactlyInAnyOrder("local", "e2b", "daytona", "blaxel", "runloop", "fly-machines");
 	}
 
 	@Test
@@ -65,6 +65,17 @@ class ProviderSettingsMetadataTests {
 					assertThat(String.valueOf(property.getDefaultValue())).as("default of %s", name)
 						.isEqualTo(setting.defaultValue());
 				}
+			}
+		}
+	}
+
+	@Test
+	void theKeysEveryEntryTakesAreListedUnderEveryProviderToo() {
+		for (ProviderFactory factory : factories) {
+			for (String key : List.of("type", "default-timeout", "command-timeout")) {
+				String name = "sandboxer.providers." + factory.name().id() + "." + key;
+				assertThat(metadata.getAllProperties()).as("metadata of %s", name).containsKey(name);
+				assertThat(metadata.getAllProperties().get(name).getDescription()).isNotBlank();
 			}
 		}
 	}

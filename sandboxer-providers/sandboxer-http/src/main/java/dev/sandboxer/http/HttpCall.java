@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClientRequest;
 
 import org.springframework.core.io.buffer.DataBuffer;
@@ -62,7 +63,8 @@ public final class HttpCall {
 	 * An answer whose headers have arrived and whose body is still coming. The body must be subscribed to (or
 	 * cancelled) by the caller; its buffers are the caller's to release. A failure while it streams is a
 	 * {@link StreamInterruptedException}, or a {@link dev.sandboxer.error.ProviderTimeoutException} when the vendor
-	 * went silent for longer than the call's timeout.
+	 * went silent for longer than the call's timeout. The body is delivered on Reactor's bounded elastic threads,
+	 * never on an event loop.
 	 */
 	public record StreamedAnswer(int status, HttpHeaders headers, Flux<DataBuffer> body) {
 	}
@@ -76,6 +78,9 @@ public final class HttpCall {
 	private static final int ERROR_BODY_LIMIT = 64 * 1024;
 
 	private static final byte[] EMPTY = new byte[0];
+
+	/** Buffers of a streamed answer that may wait for its reader off the event loop. */
+	private static final int STREAM_PREFETCH = 8;
 
 	private final VendorHttpClient client;
 
@@ -94,6 +99,8 @@ public final class HttpCall {
 	private @Nullable BodyInserter<?, ? super ClientHttpRequest> body;
 
 	private boolean bodyReplayable = true;
+
+	private boolean longLived;
 
 	private final List<ErrorReader> errorReaders = new ArrayList<>(2);
 
@@ -141,6 +148,15 @@ public final class HttpCall {
 	/** Allows repeating a call whose method is not idempotent, because the vendor documents it as safe. */
 	public HttpCall safeToRepeat() {
 		this.safeToRepeat = true;
+		return this;
+	}
+
+	/**
+	 * Marks a call whose answer streams for a long time (a running command, a terminal): it takes its connection
+	 * from the client's stream pool, so that many such streams cannot starve ordinary calls.
+	 */
+	public HttpCall longLived() {
+		this.longLived = true;
 		return this;
 	}
 
@@ -222,8 +238,12 @@ public final class HttpCall {
 				.map((entity) -> {
 					logAnswer(entity.getStatusCode().value(), started);
 					Flux<DataBuffer> content = (entity.getBody() != null) ? entity.getBody() : Flux.empty();
+					// Read off the event loop: whatever consumes the body (decoders, user listeners) may be slow.
+					// Demand still flows back, so a slow reader slows the socket instead of filling memory.
 					return new StreamedAnswer(entity.getStatusCode().value(), entity.getHeaders(),
-							content.onErrorMap(this::streamFailure));
+							content.onErrorMap(this::streamFailure)
+								.publishOn(Schedulers.boundedElastic(), STREAM_PREFETCH)
+								.doOnDiscard(DataBuffer.class, DataBufferUtils::release));
 				})
 				.onErrorMap((error) -> !(error instanceof SandboxerException), this::transportFailure);
 		});
@@ -245,7 +265,7 @@ public final class HttpCall {
 	}
 
 	private WebClient.RequestHeadersSpec<?> request() {
-		WebClient.RequestBodySpec spec = this.client.webClient()
+		WebClient.RequestBodySpec spec = (this.longLived ? this.client.streamWebClient() : this.client.webClient())
 			.method(this.method)
 			.uri(this.uri)
 			.headers((target) -> target.addAll(this.headers));

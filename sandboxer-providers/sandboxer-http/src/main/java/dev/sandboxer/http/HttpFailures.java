@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
+import dev.sandboxer.error.ConnectionPoolExhaustedException;
 import dev.sandboxer.error.NotFoundException;
 import dev.sandboxer.error.ProviderConnectionException;
 import dev.sandboxer.error.ProviderException;
@@ -31,9 +32,11 @@ import org.springframework.http.HttpHeaders;
  * <li>any other status: {@link ProviderException} with the status, the vendor's code and a short excerpt of its
  * answer (or its message);</li>
  * <li>refused, reset or unresolvable connections: {@link ProviderConnectionException}; a stream cut short:
- * {@link StreamInterruptedException}; no answer in time: {@link ProviderTimeoutException}.</li>
+ * {@link StreamInterruptedException}; no answer in time: {@link ProviderTimeoutException}; no free connection in
+ * the pool: {@link ConnectionPoolExhaustedException}.</li>
  * </ul>
- * Every message names the provider and the operation and passes through the {@link Redactor}.
+ * Every message names the provider and the operation and passes through the {@link Redactor}; a transport
+ * exception is attached as the cause only as a redacted copy.
  */
 public final class HttpFailures {
 
@@ -45,15 +48,23 @@ public final class HttpFailures {
 
 	private final Clock clock;
 
+	/** What the connection pools hold, for the message of an exhausted pool. */
+	private final String poolDescription;
+
 	public HttpFailures(String provider, Redactor redactor, VendorErrors vendorErrors) {
-		this(provider, redactor, vendorErrors, Clock.systemUTC());
+		this(provider, redactor, vendorErrors, Clock.systemUTC(), "connections of its pool");
 	}
 
 	HttpFailures(String provider, Redactor redactor, VendorErrors vendorErrors, Clock clock) {
+		this(provider, redactor, vendorErrors, clock, "connections of its pool");
+	}
+
+	HttpFailures(String provider, Redactor redactor, VendorErrors vendorErrors, Clock clock, String poolDescription) {
 		this.provider = provider;
 		this.redactor = redactor;
 		this.vendorErrors = vendorErrors;
 		this.clock = clock;
+		this.poolDescription = poolDescription;
 	}
 
 	/** An answer with a status outside 2xx. */
@@ -85,31 +96,47 @@ public final class HttpFailures {
 	 * answers too large to hold. A {@link SandboxerException} anywhere in the chain is returned as it is.
 	 */
 	public SandboxerException fromTransport(String operation, String target, Throwable error) {
-		for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-			if (cause instanceof SandboxerException typed) {
+		Throwable cause = RedactedCause.of(error, this.redactor);
+		for (Throwable link = error; link != null; link = link.getCause()) {
+			if (link instanceof SandboxerException typed) {
 				return typed;
 			}
-			if (cause instanceof ReadTimeoutException || cause instanceof TimeoutException) {
+			if (isPoolExhausted(link)) {
+				return new ConnectionPoolExhaustedException(this.provider, this.provider + " " + operation
+						+ ": no free connection to " + target + ": all " + this.poolDescription + " are in use and none "
+						+ "was freed in time (each running command, terminal and streamed download holds one). "
+						+ "Nothing was sent; end or wait for some of them, or try again later", cause);
+			}
+			if (link instanceof ReadTimeoutException || link instanceof TimeoutException) {
 				return new ProviderTimeoutException(this.provider,
-						this.provider + " " + operation + ": no answer from " + target + " in time", error);
+						this.provider + " " + operation + ": no answer from " + target + " in time", cause);
 			}
-			if (cause instanceof ConnectTimeoutException) {
+			if (link instanceof ConnectTimeoutException) {
 				return new ProviderConnectionException(this.provider,
-						this.provider + " " + operation + ": could not connect to " + target + " in time", error);
+						this.provider + " " + operation + ": could not connect to " + target + " in time", cause);
 			}
-			if (cause instanceof DataBufferLimitException) {
+			if (link instanceof DataBufferLimitException) {
 				return new ProviderException(this.provider, this.provider + " " + operation + ": the answer from "
-						+ target + " is larger than this client holds in memory", null, null, error);
+						+ target + " is larger than this client holds in memory", null, null, cause);
 			}
-			if (cause instanceof IOException) {
+			if (link instanceof IOException) {
 				return new ProviderConnectionException(this.provider, this.provider + " " + operation
-						+ ": connection to " + target + " failed (" + describe(cause) + ")", error);
+						+ ": connection to " + target + " failed (" + describe(link) + ")", cause);
 			}
 		}
 		return new ProviderException(this.provider,
 				this.provider + " " + operation + ": unexpected failure talking to " + target + " (" + describe(error)
 						+ ")",
-				null, null, error);
+				null, null, cause);
+	}
+
+	/**
+	 * Reactor Netty's pool gave no connection: it waited past its acquire timeout, or too many callers were
+	 * already waiting. Its exceptions live in a shaded, internal package, so they are known by name.
+	 */
+	private static boolean isPoolExhausted(Throwable error) {
+		String name = error.getClass().getSimpleName();
+		return name.equals("PoolAcquireTimeoutException") || name.equals("PoolAcquirePendingLimitException");
 	}
 
 	/** A 2xx answer whose body could not be read as what the vendor documents. */
@@ -123,7 +150,7 @@ public final class HttpFailures {
 	public StreamInterruptedException streamCut(String operation, String what, @Nullable Throwable cause) {
 		return new StreamInterruptedException(this.provider,
 				this.provider + " " + operation + ": " + redact(what) + ((cause != null) ? " (" + describe(cause) + ")" : ""),
-				cause);
+				RedactedCause.of(cause, this.redactor));
 	}
 
 	/** The provider name every message starts with. */

@@ -6,6 +6,7 @@ import java.util.Objects;
 
 import dev.sandboxer.config.ProviderConfig;
 import io.netty.channel.ChannelOption;
+import reactor.core.scheduler.NonBlocking;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
@@ -20,7 +21,13 @@ import org.springframework.web.reactive.function.client.WebClient;
  * <p>
  * Built without Spring Boot's auto-configured {@code WebClient.Builder}, so it works in a plain Java application.
  * Thread-safe; make one per provider instance and {@link #close()} it with the provider. Closing releases the
- * pool's connections; Reactor Netty's shared event loops stay up for other clients.
+ * pools' connections; Reactor Netty's shared event loops stay up for other clients.
+ * <p>
+ * Two bounded pools: one for ordinary calls, one for long-lived streams ({@link HttpCall#longLived()}), so that
+ * running commands and terminals, which hold a connection each for as long as they run, cannot starve file and
+ * control calls. A call that finds no free connection in time fails with
+ * {@link dev.sandboxer.error.ConnectionPoolExhaustedException}. Streamed answers are read off the event loops
+ * (see {@link HttpCall#stream()}), so user callbacks never run there.
  */
 public final class VendorHttpClient implements AutoCloseable {
 
@@ -32,6 +39,11 @@ public final class VendorHttpClient implements AutoCloseable {
 	private final ConnectionProvider pool;
 
 	private final WebClient webClient;
+
+	/** Connections for long-lived streams, apart so that they cannot starve ordinary calls. */
+	private final ConnectionProvider streamPool;
+
+	private final WebClient streamWebClient;
 
 	private final JsonCodec json;
 
@@ -47,28 +59,50 @@ public final class VendorHttpClient implements AutoCloseable {
 		this.provider = builder.provider;
 		this.json = builder.json;
 		this.redactor = builder.redactor;
-		this.failures = new HttpFailures(builder.provider, builder.redactor, builder.vendorErrors);
+		this.failures = new HttpFailures(builder.provider, builder.redactor, builder.vendorErrors,
+				java.time.Clock.systemUTC(), builder.maxConnections + " connections for calls and "
+						+ builder.maxStreamConnections + " for long-lived streams");
 		this.retryPolicy = new RetryPolicy(builder.config.retry());
 		this.defaultTimeout = builder.config.defaultTimeout();
-		this.pool = ConnectionProvider.builder("sandboxer-" + builder.provider)
-			.maxConnections(builder.maxConnections)
+		this.pool = pool("sandboxer-" + builder.provider, builder.maxConnections);
+		this.streamPool = pool("sandboxer-" + builder.provider + "-streams", builder.maxStreamConnections);
+		this.webClient = webClient(this.pool, builder);
+		this.streamWebClient = webClient(this.streamPool, builder);
+	}
+
+	private ConnectionProvider pool(String name, int maxConnections) {
+		return ConnectionProvider.builder(name)
+			.maxConnections(maxConnections)
+			// Bounded: past this many waiting calls a new one fails at once instead of queueing.
+			.pendingAcquireMaxCount(2 * maxConnections)
 			.pendingAcquireTimeout(this.defaultTimeout)
 			// Shorter than the keep-alive of common load balancers, so that a pooled connection is rarely one the
 			// server already closed: a create must not be retried, so it must not meet a stale connection either.
 			.maxIdleTime(Duration.ofSeconds(30))
 			.evictInBackground(Duration.ofSeconds(30))
 			.build();
-		HttpClient httpClient = HttpClient.create(this.pool)
+	}
+
+	private WebClient webClient(ConnectionProvider connections, Builder builder) {
+		HttpClient httpClient = HttpClient.create(connections)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, this.defaultTimeout.toMillis()))
 			.responseTimeout(this.defaultTimeout)
 			// Reactor Netty would otherwise resend a request whose connection dropped, create calls included;
 			// RetryPolicy decides instead, and only for calls that are safe to repeat.
 			.disableRetry(true);
-		this.webClient = WebClient.builder()
+		return WebClient.builder()
 			.clientConnector(new ReactorClientHttpConnector(httpClient))
 			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(builder.maxInMemoryBytes))
 			.defaultHeader(HttpHeaders.USER_AGENT, "sandboxer-java")
 			.build();
+	}
+
+	/**
+	 * Whether a thread is a non-blocking one (a Reactor Netty event loop or a Reactor parallel thread): blocking
+	 * there would stall every call it serves.
+	 */
+	public static boolean isEventLoopThread(Thread thread) {
+		return thread instanceof NonBlocking;
 	}
 
 	/** Starts a client for a provider type ({@code e2b}), with the timeouts and retries of its configuration. */
@@ -113,6 +147,10 @@ public final class VendorHttpClient implements AutoCloseable {
 		return this.webClient;
 	}
 
+	WebClient streamWebClient() {
+		return this.streamWebClient;
+	}
+
 	RetryPolicy retryPolicy() {
 		return this.retryPolicy;
 	}
@@ -123,7 +161,7 @@ public final class VendorHttpClient implements AutoCloseable {
 
 	@Override
 	public void close() {
-		this.pool.disposeLater().block(Duration.ofSeconds(10));
+		this.pool.disposeLater().and(this.streamPool.disposeLater()).block(Duration.ofSeconds(10));
 	}
 
 	@Override
@@ -145,6 +183,8 @@ public final class VendorHttpClient implements AutoCloseable {
 		private VendorErrors vendorErrors;
 
 		private int maxConnections = 100;
+
+		private int maxStreamConnections = 500;
 
 		private int maxInMemoryBytes = DEFAULT_MAX_IN_MEMORY_BYTES;
 
@@ -174,6 +214,15 @@ public final class VendorHttpClient implements AutoCloseable {
 
 		public Builder maxConnections(int maxConnections) {
 			this.maxConnections = maxConnections;
+			return this;
+		}
+
+		/**
+		 * How many connections long-lived streams ({@link HttpCall#longLived()}: running commands, terminals) may
+		 * hold at once, in a pool of their own; 500 by default.
+		 */
+		public Builder maxStreamConnections(int maxStreamConnections) {
+			this.maxStreamConnections = maxStreamConnections;
 			return this;
 		}
 

@@ -75,18 +75,16 @@ final class CommandOutput {
 		this.output.finish();
 		EndEvent ended = this.end;
 		if (ended == null) {
-			return new CommandResult(this.output.stdout(), this.output.stderr(), -1, durationMs, false,
-					"envd ended the stream without the command's end event");
+			return this.output.result(-1, durationMs, false, "envd ended the stream without the command's end event");
 		}
 		int exitCode = (ended.exitCode() != null) ? ended.exitCode() : 0;
-		return new CommandResult(this.output.stdout(), this.output.stderr(), exitCode, durationMs, false,
-				note(ended.error()));
+		return this.output.result(exitCode, durationMs, false, note(ended.error()));
 	}
 
 	/** The result of a process killed at its timeout: what it wrote until then, exit code -1. */
 	CommandResult timedOut(long durationMs, Duration timeout) {
 		this.output.finish();
-		return new CommandResult(this.output.stdout(), this.output.stderr(), -1, durationMs, true,
+		return this.output.result(-1, durationMs, true,
 				note("the command ran past its timeout of " + timeout + " and was killed"));
 	}
 

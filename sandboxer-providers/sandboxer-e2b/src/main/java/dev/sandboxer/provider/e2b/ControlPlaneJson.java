@@ -30,6 +30,15 @@ final class ControlPlaneJson {
 	record CreatedSandbox(String sandboxID, String templateID, @Nullable String alias, @Nullable String clientID,
 			@Nullable String envdVersion, @Nullable String envdAccessToken, @Nullable String trafficAccessToken,
 			@Nullable String domain) {
+
+		/** Never shows the tokens. */
+		@Override
+		public String toString() {
+			return "CreatedSandbox[sandboxID=" + this.sandboxID + ", templateID=" + this.templateID + ", envdVersion="
+					+ this.envdVersion + ", envdAccessToken=" + masked(this.envdAccessToken) + ", trafficAccessToken="
+					+ masked(this.trafficAccessToken) + ", domain=" + this.domain + "]";
+		}
+
 	}
 
 	/** {@code SandboxDetail}: {@code GET /sandboxes/{sandboxID}}. Times are RFC 3339. */
@@ -38,6 +47,15 @@ final class ControlPlaneJson {
 			@Nullable String envdAccessToken, @Nullable String domain, @Nullable Integer cpuCount,
 			@Nullable Integer memoryMB, @Nullable Integer diskSizeMB, @Nullable Map<String, String> metadata,
 			@Nullable String state) {
+
+		/** Never shows the token. */
+		@Override
+		public String toString() {
+			return "SandboxDetail[sandboxID=" + this.sandboxID + ", templateID=" + this.templateID + ", state="
+					+ this.state + ", envdVersion=" + this.envdVersion + ", envdAccessToken="
+					+ masked(this.envdAccessToken) + ", domain=" + this.domain + "]";
+		}
+
 	}
 
 	/** {@code ListedSandbox}: one row of {@code GET /v2/sandboxes}. */
@@ -57,6 +75,10 @@ final class ControlPlaneJson {
 
 	/** {@code SandboxPauseRequest}: {@code memory} keeps the memory snapshot (the API's default). */
 	record PauseRequest(boolean memory) {
+	}
+
+	private static String masked(@Nullable String token) {
+		return (token != null) ? "****" : "none";
 	}
 
 }

@@ -124,6 +124,11 @@ final class E2bProvider implements SandboxProvider {
 	}
 
 	@Override
+	public boolean isEventLoopThread(Thread thread) {
+		return VendorHttpClient.isEventLoopThread(thread);
+	}
+
+	@Override
 	public void close() {
 		this.openStreams.dispose();
 		this.http.close();

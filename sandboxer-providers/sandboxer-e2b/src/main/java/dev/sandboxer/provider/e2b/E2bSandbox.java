@@ -144,6 +144,11 @@ final class E2bSandbox implements ProviderSandbox {
 	}
 
 	@Override
+	public CompletableFuture<byte[]> readFile(String path, long maxBytes) {
+		return this.files.read(path, maxBytes);
+	}
+
+	@Override
 	public CompletableFuture<InputStream> readFileStream(String path) {
 		return this.files.readStream(path);
 	}
@@ -226,6 +231,11 @@ final class E2bSandbox implements ProviderSandbox {
 					: Mono.error(new ProviderException(E2bSettings.PROVIDER, "e2b writeFile: the file was written but "
 							+ "chmod " + octal + " failed with exit code " + result.exitCode() + ": "
 							+ result.stderr().strip()))));
+	}
+
+	/** How many background commands this handle keeps for a later wait (finished ones included); for tests. */
+	int keptCommands() {
+		return this.processes.keptCommands();
 	}
 
 	private static void closeQuietly(InputStream content) {

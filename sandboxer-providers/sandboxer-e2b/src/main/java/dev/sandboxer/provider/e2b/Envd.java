@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 
+import dev.sandboxer.error.ProviderException;
 import dev.sandboxer.error.SandboxerException;
 import dev.sandboxer.http.ConnectClient;
 import dev.sandboxer.http.HttpCall;
@@ -35,6 +36,9 @@ final class Envd {
 	/** Asks envd for a keepalive event every so many seconds on a quiet stream (see envd's permissions package). */
 	static final String KEEPALIVE_HEADER = "Keepalive-Ping-Interval";
 
+	/** The code of the error for a call to a paused sandbox. */
+	static final String SANDBOX_PAUSED = "sandbox_paused";
+
 	/** The user envd needs named before {@link EnvdVersion#DEFAULT_USER}. */
 	static final String LEGACY_DEFAULT_USER = "user";
 
@@ -55,7 +59,8 @@ final class Envd {
 		this.address = address;
 		this.accessToken = (accessToken != null && !accessToken.isBlank()) ? accessToken : null;
 		this.version = version;
-		http.redactor().addSecret(this.accessToken);
+		// Masked while this handle lives, then forgotten: a client that attaches per request must not grow the set.
+		http.redactor().addSecret(this, this.accessToken);
 	}
 
 	EnvdAddress address() {
@@ -113,7 +118,8 @@ final class Envd {
 			.header(SANDBOX_PORT_HEADER, Integer.toString(this.address.port()))
 			.errorReader(this::sandboxGone);
 		if (this.accessToken != null) {
-			call.secretHeader(ACCESS_TOKEN_HEADER, this.accessToken);
+			// Registered with the redactor for this handle's life (constructor), not for the client's.
+			call.header(ACCESS_TOKEN_HEADER, this.accessToken);
 		}
 		return call;
 	}
@@ -126,11 +132,12 @@ final class Envd {
 	}
 
 	/**
-	 * E2B's sandbox proxy answers for a sandbox that is gone with its own JSON ({@code sandboxId}, {@code message}):
-	 * 404 today, 502 in older deployments.
+	 * E2B's sandbox proxy answers for the sandbox itself with its own JSON ({@code sandboxId}, {@code message}): for
+	 * one that is gone 404 today, 502 in older deployments; for one that is paused 409 with "The sandbox is paused"
+	 * (e2b-dev/infra, {@code packages/shared/pkg/proxy/template}).
 	 */
 	private @Nullable SandboxerException sandboxGone(String operation, int status, HttpHeaders headers, byte[] body) {
-		if ((status != 404 && status != 502) || body.length == 0) {
+		if ((status != 404 && status != 502 && status != 409) || body.length == 0) {
 			return null;
 		}
 		JsonNode node = proxyAnswer(this.http.json(), body);
@@ -138,9 +145,14 @@ final class Envd {
 			return null;
 		}
 		String message = node.hasNonNull("message") ? node.get("message").asString() : "not found";
+		String said = this.http.redactor().redact(message);
+		if (status == 409 || message.toLowerCase(java.util.Locale.ROOT).contains("paused")) {
+			return new ProviderException(E2bSettings.PROVIDER, "e2b " + operation + " failed: sandbox "
+					+ this.address.sandboxId() + " is paused: resume() it first (or create it with the autoResume "
+					+ "option): HTTP " + status + ": " + said, status, SANDBOX_PAUSED, null);
+		}
 		return new SandboxGoneException("e2b " + operation + " failed: sandbox " + this.address.sandboxId()
-				+ " is gone (killed, expired or never created): HTTP " + status + ": "
-				+ this.http.redactor().redact(message));
+				+ " is gone (killed, expired or never created): HTTP " + status + ": " + said);
 	}
 
 	private static @Nullable JsonNode proxyAnswer(JsonCodec json, byte[] body) {

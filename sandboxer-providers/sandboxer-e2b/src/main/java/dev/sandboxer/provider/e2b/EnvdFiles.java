@@ -4,6 +4,7 @@ import java.io.InputStream;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import dev.sandboxer.error.FileTooLargeException;
 import dev.sandboxer.error.NotFoundException;
 import dev.sandboxer.error.ProviderException;
 import dev.sandboxer.model.FileInfo;
@@ -17,6 +18,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
@@ -41,6 +43,9 @@ final class EnvdFiles {
 
 	static final String DIRECTORY = "FILE_TYPE_DIRECTORY";
 
+	/** The largest array the JVM reliably allocates. */
+	private static final int MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
+
 	/** How many buffers of a download may wait for a slow reader of the stream. */
 	private static final int READ_AHEAD_BUFFERS = 16;
 
@@ -58,7 +63,13 @@ final class EnvdFiles {
 	}
 
 	CompletableFuture<byte[]> read(String path) {
-		return download(path, "readFile").flatMap(DataBufferUtils::join).map((joined) -> {
+		return read(path, MAX_ARRAY_BYTES);
+	}
+
+	/** Stops reading, and fails, once the file passes {@code maxBytes}: a larger file is never held whole. */
+	CompletableFuture<byte[]> read(String path, long maxBytes) {
+		int limit = (int) Math.min(maxBytes, MAX_ARRAY_BYTES);
+		return download(path, "readFile").flatMap((body) -> DataBufferUtils.join(body, limit)).map((joined) -> {
 			try {
 				byte[] content = new byte[joined.readableByteCount()];
 				joined.read(content);
@@ -67,7 +78,11 @@ final class EnvdFiles {
 			finally {
 				DataBufferUtils.release(joined);
 			}
-		}).defaultIfEmpty(new byte[0]).toFuture();
+		})
+			.defaultIfEmpty(new byte[0])
+			.onErrorMap(DataBufferLimitException.class,
+					(error) -> new FileTooLargeException(E2bSettings.PROVIDER, path, limit))
+			.toFuture();
 	}
 
 	/** Uploads as the content is produced; the publisher is subscribed to once. */

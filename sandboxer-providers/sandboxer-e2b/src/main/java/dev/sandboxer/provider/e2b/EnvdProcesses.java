@@ -5,10 +5,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -59,7 +61,9 @@ import reactor.core.publisher.Mono;
  * <li>{@code runCommand} streams {@code Start}. Its timeout goes to envd as {@code Connect-Timeout-Ms}, which envd
  * uses as the process's deadline; the HTTP wait for the call is the timeout plus the provider's default timeout,
  * so a long command is not cut by the default. A command that runs past its timeout is killed and gives a result
- * with {@code timedOut} set, exit code -1 and the output until then; it is not an exception.</li>
+ * with {@code timedOut} set, exit code -1 and the output until then; it is not an exception. The process is tagged
+ * {@code sandboxer-run-<uuid>}, so that cancelling the future kills it by its pid, or by its tag before the pid is
+ * known.</li>
  * <li>{@code startCommand} tags the process ({@code sandboxer-<uuid>}, the handle) and keeps reading its stream, so
  * {@code waitForHandle} from this client gets the whole output and the exit code even when the command ended before
  * the wait began. From another client, or after that stream was lost, {@code waitForHandle} attaches with
@@ -96,8 +100,17 @@ final class EnvdProcesses {
 
 	static final String PTY_TAG_PREFIX = "sandboxer-pty-";
 
-	/** How much output a background command keeps per stream for {@code waitForHandle}. */
-	static final int BACKGROUND_OUTPUT_CHARS = 8 * 1024 * 1024;
+	/** The tag of a process {@code runCommand} starts. */
+	static final String RUN_TAG_PREFIX = "sandboxer-run-";
+
+	/** How much output a background command keeps per stream for {@code waitForHandle}: the client's cap. */
+	static final int BACKGROUND_OUTPUT_CHARS = CommandResult.DEFAULT_MAX_OUTPUT_CHARS;
+
+	/** Finished background commands kept for a later {@code waitForHandle}, at most this many... */
+	static final int MAX_FINISHED_KEPT = 16;
+
+	/** ...and at most this long; older ones are evicted (a wait then attaches and finds nothing). */
+	static final Duration FINISHED_RETENTION = Duration.ofMinutes(10);
 
 	private static final Pattern PTY_TAG = Pattern.compile(Pattern.quote(PTY_TAG_PREFIX) + "(\\d+)x(\\d+)-.*");
 
@@ -113,6 +126,9 @@ final class EnvdProcesses {
 	/** Background commands started here, by handle, until someone waits for them. */
 	private final Map<String, Background> background = new ConcurrentHashMap<>();
 
+	/** Handles of finished background commands, oldest first, with when they finished (nanoTime). */
+	private final Queue<Map.Entry<String, Long>> finished = new ConcurrentLinkedQueue<>();
+
 	/** Terminals opened here, by pid, with their current size. */
 	private final Map<Integer, Terminal> terminals = new ConcurrentHashMap<>();
 
@@ -125,10 +141,12 @@ final class EnvdProcesses {
 	CompletableFuture<CommandResult> run(RunCommandRequest request, CommandOutputListener listener) {
 		long started = System.nanoTime();
 		Duration timeout = request.timeout();
-		CommandOutput output = new CommandOutput(listener, Integer.MAX_VALUE);
+		CommandOutput output = new CommandOutput(listener, CommandResult.DEFAULT_MAX_OUTPUT_CHARS);
+		// Tagged, so that a cancel that comes before the start event (no pid yet) can still kill it.
+		String tag = RUN_TAG_PREFIX + UUID.randomUUID();
 		HttpCall call = streamCall(START, "runCommand", request.user(), timeout);
 		Flux<ProcessEventMessage> events = this.envd.stream(call,
-				new StartRequest(shell(request.command(), request.env(), request.cwd()), null, null, false),
+				new StartRequest(shell(request.command(), request.env(), request.cwd()), null, tag, false),
 				ProcessEventMessage.class);
 		if (timeout != null) {
 			// envd enforces the deadline itself; this bounds the wait should it not.
@@ -139,7 +157,15 @@ final class EnvdProcesses {
 					: Mono.just(output.result(millisSince(started)))))
 			.onErrorResume(ProviderTimeoutException.class,
 					(error) -> (timeout != null) ? timedOut(output, started, timeout) : Mono.error(error))
-			.doOnCancel(() -> killQuietly(output.pid()))
+			.doOnCancel(() -> {
+				Integer pid = output.pid();
+				if (pid != null) {
+					killQuietly(pid);
+				}
+				else {
+					killTag(tag, "killCancelledCommand");
+				}
+			})
 			.toFuture();
 	}
 
@@ -156,12 +182,17 @@ final class EnvdProcesses {
 	}
 
 	CompletableFuture<CommandHandle> start(StartCommandRequest request) {
+		evictFinished();
 		String handleId = HANDLE_PREFIX + UUID.randomUUID();
 		long started = System.nanoTime();
 		CommandOutput output = new CommandOutput(CommandOutputListener.NONE, BACKGROUND_OUTPUT_CHARS);
 		CompletableFuture<CommandHandle> handle = new CompletableFuture<>();
 		Background command = new Background(new CompletableFuture<>());
 		this.background.put(handleId, command);
+		command.result.whenComplete((result, error) -> {
+			this.finished.add(Map.entry(handleId, System.nanoTime()));
+			evictFinished();
+		});
 		HttpCall call = streamCall(START, "startCommand", request.user(), null);
 		Flux<ProcessEventMessage> events = this.envd.stream(call,
 				new StartRequest(shell(request.command(), request.env(), request.cwd()), null, handleId, false),
@@ -183,7 +214,47 @@ final class EnvdProcesses {
 			}
 			command.result.complete(output.result(millisSince(started)));
 		});
+		startedWithin(handle, "startCommand", () -> {
+			command.stop();
+			this.background.remove(handleId);
+			command.result.cancel(false);
+			killTag(handleId, "killCancelledCommand");
+		});
 		return handle;
+	}
+
+	/**
+	 * Bounds the wait for a process's start event, which keepalives alone would hold open for ever, and makes a
+	 * cancelled start stop its work: in both cases the stream is dropped and the process (if envd started it) is
+	 * killed by its tag, since its pid may not be known yet.
+	 */
+	private <T> void startedWithin(CompletableFuture<T> started, String operation, Runnable abandon) {
+		Disposable timer = Mono.delay(this.defaultTimeout).subscribe((tick) -> {
+			if (started.completeExceptionally(new ProviderTimeoutException(E2bSettings.PROVIDER, "e2b " + operation
+					+ ": envd sent no start event for the process within " + this.defaultTimeout
+					+ " (only keepalives); the process was killed if it had started", null))) {
+				abandon.run();
+			}
+		});
+		started.whenComplete((value, error) -> {
+			timer.dispose();
+			if (started.isCancelled()) {
+				abandon.run();
+			}
+		});
+	}
+
+	/** Drops the oldest finished background commands past the count or the age kept. */
+	private void evictFinished() {
+		long oldest = System.nanoTime() - FINISHED_RETENTION.toNanos();
+		for (Map.Entry<String, Long> head = this.finished.peek(); head != null; head = this.finished.peek()) {
+			if (this.finished.size() <= MAX_FINISHED_KEPT && head.getValue() - oldest > 0) {
+				return;
+			}
+			if (this.finished.remove(head)) {
+				this.background.remove(head.getKey());
+			}
+		}
 	}
 
 	CompletableFuture<CommandResult> waitFor(String handleId) {
@@ -268,6 +339,11 @@ final class EnvdProcesses {
 			opened.completeExceptionally(noStartEvent("createPty"));
 			forget(terminal);
 		});
+		startedWithin(opened, "createPty", () -> {
+			terminal.stop();
+			forget(terminal);
+			killTag(tag, "killCancelledPty");
+		});
 		return opened;
 	}
 
@@ -316,6 +392,10 @@ final class EnvdProcesses {
 			.toList()).toFuture();
 	}
 
+	int keptCommands() {
+		return this.background.size();
+	}
+
 	/**
 	 * Stops reading the streams of this handle's background commands and terminals; the processes keep running in
 	 * the sandbox.
@@ -337,7 +417,7 @@ final class EnvdProcesses {
 
 	private Mono<CommandResult> attach(String handleId) {
 		long started = System.nanoTime();
-		CommandOutput output = new CommandOutput(CommandOutputListener.NONE, Integer.MAX_VALUE);
+		CommandOutput output = new CommandOutput(CommandOutputListener.NONE, BACKGROUND_OUTPUT_CHARS);
 		HttpCall call = streamCall(CONNECT, "waitForHandle", null, null);
 		return this.envd
 			.stream(call, new ConnectRequest(ProcessSelector.tag(handleId)), ProcessEventMessage.class)
@@ -379,6 +459,13 @@ final class EnvdProcesses {
 		}
 	}
 
+	private void killTag(String tag, String operation) {
+		this.envd
+			.unary(SEND_SIGNAL, operation, null, new SendSignalRequest(ProcessSelector.tag(tag), SIGKILL), Empty.class,
+					false)
+			.subscribe(null, (error) -> logger.debug("Could not kill process tagged {}: {}", tag, error.getMessage()));
+	}
+
 	private Mono<Void> signal(int pid, String operation) {
 		return send(pid, SIGKILL, operation);
 	}
@@ -404,6 +491,8 @@ final class EnvdProcesses {
 		Duration wait = (deadline != null) ? deadline.plus(this.defaultTimeout) : this.defaultTimeout;
 		HttpCall call = this.envd.rpc(procedure, operation, user)
 			.neverRepeat()
+			// A process stream holds its connection for the process's life: it must not take one from file calls.
+			.longLived()
 			.timeout(wait)
 			.header(Envd.KEEPALIVE_HEADER, Envd.keepaliveSeconds(this.defaultTimeout));
 		if (deadline != null) {

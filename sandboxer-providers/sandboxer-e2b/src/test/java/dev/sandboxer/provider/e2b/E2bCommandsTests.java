@@ -107,9 +107,10 @@ class E2bCommandsTests {
 			.withHeader("E2b-Sandbox-Port", equalTo("49983"))
 			.withHeader("Authorization", equalTo("Basic " + Base64.getEncoder().encodeToString("alice:".getBytes())))
 			.withHeader("Keepalive-Ping-Interval", matching("[1-9][0-9]*")));
-		assertThat(E2bStubs.sentEnvelope(wm, START)).isEqualTo(
+		assertThat(E2bStubs.sentEnvelope(wm, START)).matches(java.util.regex.Pattern.quote(
 				"{\"process\":{\"cmd\":\"/bin/bash\",\"args\":[\"-l\",\"-c\",\"echo hi\"],\"envs\":{\"A\":\"1\"},"
-						+ "\"cwd\":\"/tmp\"},\"stdin\":false}");
+						+ "\"cwd\":\"/tmp\"},\"tag\":\"sandboxer-run-")
+				+ "[0-9a-f-]{36}" + java.util.regex.Pattern.quote("\",\"stdin\":false}"));
 	}
 
 	@Test

@@ -123,7 +123,11 @@ class LocalCommandTests {
 
 	@Test
 	void aLongCommandGetsItsOwnTimeoutNotTheDefault() {
-		ProviderConfig shortDefault = ProviderConfig.builder().defaultTimeout(Duration.ofSeconds(1)).build();
+		// The default command timeout is the client's command-timeout, the same for every provider.
+		ProviderConfig shortDefault = ProviderConfig.builder()
+			.defaultTimeout(Duration.ofSeconds(1))
+			.extra("command-timeout", "1s")
+			.build();
 		try (LocalTestSandboxes short1s = new LocalTestSandboxes(shortDefault)) {
 			Sandbox sandbox = short1s.of(LocalTestSandboxes.BUSYBOX);
 

@@ -108,13 +108,12 @@ final class Executions {
 				err = execution.stderr();
 			}
 			int exit = (execution.exitStatus() != null) ? execution.exitStatus() : -1;
-			return new CommandResult(out, err, exit, millisSince(started), false, null);
+			return new CommandResult(out, err, exit, millisSince(started), false, null, output.truncated());
 		}).onErrorResume(CommandDeadline.class, (ignored) -> kill(devboxId, executionId, operation)
 			.onErrorResume(SandboxerException.class, (killFailure) -> Mono.empty())
 			.then(Mono.fromSupplier(() -> {
 				output.finish();
-				return new CommandResult(output.stdout(), output.stderr(), -1, millisSince(started), true,
-						"killed after its timeout of " + timeout);
+				return output.result(-1, millisSince(started), true, "killed after its timeout of " + timeout);
 			})));
 	}
 

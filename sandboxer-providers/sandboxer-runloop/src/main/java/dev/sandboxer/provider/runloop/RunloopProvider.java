@@ -131,6 +131,11 @@ final class RunloopProvider implements SandboxProvider {
 	}
 
 	@Override
+	public boolean isEventLoopThread(Thread thread) {
+		return VendorHttpClient.isEventLoopThread(thread);
+	}
+
+	@Override
 	public void close() {
 		this.http.close();
 	}
