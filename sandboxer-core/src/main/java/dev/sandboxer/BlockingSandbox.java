@@ -112,7 +112,7 @@ final class BlockingSandbox implements Sandbox {
 
 	@Override
 	public void killProcess(int pid, Duration gracePeriod) {
-		Await.result(this.async.killProcess(pid, gracePeriod));
+		Await.result(this.async.core(), this.async.killProcess(pid, gracePeriod));
 	}
 
 	@Override
@@ -187,7 +187,7 @@ final class BlockingSandbox implements Sandbox {
 
 	@Override
 	public void killPty(int pid, Duration gracePeriod) {
-		Await.result(this.async.killPty(pid, gracePeriod));
+		Await.result(this.async.core(), this.async.killPty(pid, gracePeriod));
 	}
 
 	@Override

@@ -208,11 +208,6 @@ final class BlaxelSandbox implements ProviderSandbox {
 	}
 
 	@Override
-	public CompletableFuture<Void> killPty(int pid, Duration gracePeriod) {
-		return CompletableFuture.failedFuture(noTerminals("killPty"));
-	}
-
-	@Override
 	public CompletableFuture<List<PtyInfo>> listPty() {
 		return this.terminals.list().toFuture();
 	}

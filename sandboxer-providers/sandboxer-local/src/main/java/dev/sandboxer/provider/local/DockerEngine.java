@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -49,8 +48,9 @@ import org.jspecify.annotations.Nullable;
  * commands) run on one scheduler thread and only hand work to the executor.
  * <p>
  * <b>Connections.</b> Two pools to the Engine: one for short calls (inspect, create, remove, the archive's
- * {@code HEAD}), as large as the executor and with a {@value #RESPONSE_TIMEOUT_SECONDS} s response timeout, so
- * that an Engine that stops answering fails the call instead of holding a thread forever; and one for streams
+ * {@code HEAD}), as large as the executor and with {@code default-timeout} as its response timeout
+ * ({@link ResponseDeadline}), so that an Engine that stops answering fails the call with a
+ * {@code ProviderTimeoutException} instead of holding a thread for ever; and one for streams
  * (process output, image pulls, file transfers, terminals), of at most {@value #MAX_STREAMS} connections and without
  * a response timeout, because a command may rightly stay silent for longer than that. Its commands end at their
  * own timeouts instead.
@@ -70,7 +70,6 @@ final class DockerEngine implements AutoCloseable {
 
 	static final int MAX_STREAMS = 256;
 
-	static final long RESPONSE_TIMEOUT_SECONDS = 120;
 
 	private final LocalSettings settings;
 
@@ -233,7 +232,7 @@ final class DockerEngine implements AutoCloseable {
 	private synchronized Transport transport() {
 		Transport current = this.transport;
 		if (current == null) {
-			current = Transport.open(this.settings);
+			current = Transport.open(this.settings, this.scheduler);
 			this.transport = current;
 		}
 		return current;
@@ -313,19 +312,19 @@ final class DockerEngine implements AutoCloseable {
 	private record Transport(DefaultDockerClientConfig.Builder configBuilder, String dockerHost,
 			DockerHttpClient http, DockerHttpClient streams) {
 
-		static Transport open(LocalSettings settings) {
+		static Transport open(LocalSettings settings, ScheduledExecutorService timers) {
 			DefaultDockerClientConfig.Builder builder = DefaultDockerClientConfig.createDefaultConfigBuilder();
 			if (settings.dockerHost() != null) {
 				builder.withDockerHost(settings.dockerHost());
 			}
 			DockerClientConfig unversioned = builder.build();
-			DockerHttpClient http = new StaleConnectionRetry(new ZerodepDockerHttpClient.Builder()
+			DockerHttpClient http = new ResponseDeadline(new StaleConnectionRetry(new ZerodepDockerHttpClient.Builder()
 				.dockerHost(unversioned.getDockerHost())
 				.sslConfig(unversioned.getSSLConfig())
 				.connectionTimeout(settings.connectTimeout())
-				.responseTimeout(Duration.ofSeconds(RESPONSE_TIMEOUT_SECONDS))
+				.responseTimeout(settings.connectTimeout())
 				.maxConnections(MAX_THREADS)
-				.build(), MAX_THREADS);
+				.build(), MAX_THREADS), timers, settings.connectTimeout());
 			DockerHttpClient streams = new StaleConnectionRetry(new ZerodepDockerHttpClient.Builder()
 				.dockerHost(unversioned.getDockerHost())
 				.sslConfig(unversioned.getSSLConfig())

@@ -2,6 +2,7 @@ package dev.sandboxer.provider.local;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
@@ -50,6 +51,12 @@ final class EngineErrors {
 		}
 		if (error instanceof DockerException docker) {
 			return fromStatus(docker.getHttpStatus(), engineMessage(docker.getMessage()), subject, docker);
+		}
+		SocketTimeoutException silent = causeOf(error, SocketTimeoutException.class);
+		if (silent != null) {
+			// A SocketTimeoutException is an InterruptedIOException too, but nobody interrupted anything.
+			return new ProviderTimeoutException(PROVIDER, "The Docker Engine at " + this.dockerHost.get()
+					+ " did not answer in time about " + subject + " (" + silent.getMessage() + ")", error);
 		}
 		if (error instanceof InterruptedException || error instanceof InterruptedIOException) {
 			Thread.currentThread().interrupt();
@@ -126,6 +133,15 @@ final class EngineErrors {
 			error = error.getCause();
 		}
 		return error;
+	}
+
+	private static <E extends Throwable> @Nullable E causeOf(Throwable error, Class<E> type) {
+		for (Throwable cause = error; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			if (type.isInstance(cause)) {
+				return type.cast(cause);
+			}
+		}
+		return null;
 	}
 
 	private static @Nullable IOException ioCause(Throwable error) {

@@ -19,7 +19,8 @@ import org.jspecify.annotations.Nullable;
  * @param defaultImage the image used when a create request names no template
  * @param apiVersion an Engine API version to use instead of negotiating one ({@code 1.41})
  * @param portBindAddress the host address published ports are bound to
- * @param connectTimeout how long to wait for a connection to the Engine
+ * @param connectTimeout how long to wait for a connection to the Engine, and for its answer to a short call
+ * ({@code default-timeout})
  * @param commandTimeout how long a command may run when its request sets no timeout
  * @param pullTimeout how long pulling a missing image may take before the create fails
  */

@@ -4,6 +4,12 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,6 +66,48 @@ class LocalResourceTests {
 				.hasMessageContaining("one call too many");
 			release.countDown();
 			CompletableFuture.allOf(accepted.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+		}
+	}
+
+	@Test
+	void anEngineThatStopsAnsweringFailsTheCallAtTheDefaultTimeout() throws Exception {
+		// A socket where an Engine would be, that takes connections and never answers.
+		Path socket = Files.createTempDirectory("sbx-silent").resolve("docker.sock");
+		List<SocketChannel> held = new CopyOnWriteArrayList<>();
+		try (ServerSocketChannel silent = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+			silent.bind(UnixDomainSocketAddress.of(socket));
+			Thread acceptor = new Thread(() -> {
+				while (silent.isOpen()) {
+					try {
+						held.add(silent.accept());
+					}
+					catch (IOException ex) {
+						return;
+					}
+				}
+			});
+			acceptor.setDaemon(true);
+			acceptor.start();
+			try (Sandboxer sandboxer = Sandboxer.builder("local")
+				.config(ProviderConfig.builder()
+					.defaultTimeout(Duration.ofSeconds(2))
+					.extra("docker-host", "unix://" + socket)
+					.extra("api-version", "1.41")
+					.build())
+				.build()) {
+
+				assertThat(sandboxer.async().ping()).failsWithin(Duration.ofSeconds(60))
+					.withThrowableOfType(java.util.concurrent.ExecutionException.class)
+					.withCauseInstanceOf(ProviderTimeoutException.class)
+					.withMessageContaining("did not answer in time");
+			}
+		}
+		finally {
+			for (SocketChannel channel : held) {
+				channel.close();
+			}
+			Files.deleteIfExists(socket);
+			Files.deleteIfExists(socket.getParent());
 		}
 	}
 
