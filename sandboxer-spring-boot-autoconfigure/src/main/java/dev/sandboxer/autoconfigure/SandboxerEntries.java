@@ -112,7 +112,16 @@ final class SandboxerEntries {
 		String key = ex.property().orElse(null);
 		String property = (key != null) ? entryPrefix(name) + "." + key : entryPrefix(name);
 		return new SandboxerPropertyException(ex.provider(), property,
-				"Sandboxer provider '" + name + "' (type '" + type(name) + "'): " + ex.getMessage());
+				"Sandboxer provider '" + name + "' (type '" + type(name) + "'): " + withoutProvider(ex.getMessage(), type(name)));
+	}
+
+	/**
+	 * The provider's message without its own mention of the provider type, which the prefix above already gives:
+	 * "No API key for provider 'e2b': set ..." reads "No API key: set ...", "Provider 'x' needs 'y'" reads
+	 * "Missing 'y'".
+	 */
+	private static String withoutProvider(String message, String type) {
+		return message.replace(" for provider '" + type + "'", "").replace("Provider '" + type + "' needs ", "Missing ");
 	}
 
 	static String entryPrefix(String name) {

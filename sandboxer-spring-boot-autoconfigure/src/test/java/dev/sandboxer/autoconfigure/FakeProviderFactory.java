@@ -47,6 +47,9 @@ public final class FakeProviderFactory implements ProviderFactory {
 
 	public static final ProviderSetting IMAGE = ProviderSetting.text("image", "Image of new sandboxes.");
 
+	public static final ProviderSetting API_KEY = ProviderSetting.text(ProviderSetting.API_KEY, "Key.")
+		.withEnvironment(API_KEY_VARIABLE);
+
 	private boolean declaresSettings = true;
 
 	/** This factory, declaring no settings, as third-party providers written before declarations do. */
@@ -62,7 +65,7 @@ public final class FakeProviderFactory implements ProviderFactory {
 
 	@Override
 	public List<ProviderSetting> settings() {
-		return this.declaresSettings ? List.of(POLL_INTERVAL, IMAGE) : List.of();
+		return this.declaresSettings ? List.of(API_KEY, POLL_INTERVAL, IMAGE) : List.of();
 	}
 
 	@Override

@@ -231,6 +231,48 @@ class SandboxerAutoConfigurationTests {
 	}
 
 	@Test
+	void environmentVariableShouldBackNoEntryWhenSeveralHaveItsType() {
+		this.contextRunner
+			.withPropertyValues("sandboxer.providers.fake.api-key=first-account", "sandboxer.providers.fake-eu.type=fake",
+					"sandboxer.providers.fake-eu.image=x", FakeProviderFactory.API_KEY_VARIABLE + "=env-key")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOfSatisfying(SandboxerPropertyException.class, (ex) -> {
+						assertThat(ex.property()).hasValue("sandboxer.providers.fake-eu.api-key");
+						assertThat(ex.getMessage()).contains("FAKE_API_KEY is set", "2 entries have type 'fake'")
+							.doesNotContain("env-key", "first-account");
+					});
+			});
+	}
+
+	@Test
+	void entriesOfOneTypeThatSetTheirOwnKeysShouldNotReadTheEnvironment() {
+		this.contextRunner
+			.withPropertyValues("sandboxer.providers.fake.api-key=one", "sandboxer.providers.fake-eu.type=fake",
+					"sandboxer.providers.fake-eu.api-key=two", FakeProviderFactory.API_KEY_VARIABLE + "=env-key")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(this.fake.created).hasSize(2)
+					.allSatisfy((provider) -> assertThat(provider.config.env(FakeProviderFactory.API_KEY_VARIABLE))
+						.isEmpty());
+				assertThat(this.fake.created).extracting((provider) -> provider.config.apiKey().orElseThrow())
+					.containsExactly("one", "two");
+			});
+	}
+
+	@Test
+	void missingKeyShouldSayTheProviderOnce() {
+		this.contextRunner.withPropertyValues("sandboxer.providers.fake-nokey.type=fake",
+				"sandboxer.providers.fake-nokey.image=x")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessage("Sandboxer provider 'fake-nokey' (type 'fake'): No API key: set 'api-key' or the "
+						+ "environment variable FAKE_API_KEY"));
+	}
+
+	@Test
 	void runWhenDisabledShouldConfigureNothing() {
 		this.contextRunner.withPropertyValues("sandboxer.enabled=false", "sandboxer.providers.fake.api-key=k")
 			.run((context) -> assertThat(context).doesNotHaveBean(Sandboxers.class)
