@@ -229,6 +229,20 @@ public class SandboxerProperties {
 		 */
 		private Duration timeout = Duration.ofSeconds(10);
 
+		/**
+		 * Whether a provider that fails its check is DOWN, which fails the application's health (HTTP 503). When
+		 * false, it is PROVIDER_DOWN, which shows the failure without failing the application.
+		 */
+		private boolean allowToFail;
+
+		public boolean isAllowToFail() {
+			return this.allowToFail;
+		}
+
+		public void setAllowToFail(boolean allowToFail) {
+			this.allowToFail = allowToFail;
+		}
+
 		public Duration getCacheTimeToLive() {
 			return this.cacheTimeToLive;
 		}

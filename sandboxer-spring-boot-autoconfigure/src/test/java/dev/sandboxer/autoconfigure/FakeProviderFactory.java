@@ -92,6 +92,9 @@ public final class FakeProviderFactory implements ProviderFactory {
 
 		private final String apiKey;
 
+		/** When set, every ping answers with this future instead (a never-completing one stands for a hung engine). */
+		public volatile CompletableFuture<Map<String, String>> pingAnswer;
+
 		FakeProvider(ProviderName name, ProviderConfig config, String apiKey) {
 			super(name);
 			this.config = config;
@@ -101,6 +104,9 @@ public final class FakeProviderFactory implements ProviderFactory {
 		@Override
 		public CompletableFuture<Map<String, String>> ping() {
 			CompletableFuture<Map<String, String>> answer = super.ping();
+			if (this.pingAnswer != null) {
+				return this.pingAnswer;
+			}
 			if ("wrong-key".equals(this.apiKey)) {
 				return CompletableFuture.failedFuture(
 						new UnauthorizedException(name().id(), "The provider refused the API key (HTTP 401)"));

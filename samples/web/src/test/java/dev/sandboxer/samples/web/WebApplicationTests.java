@@ -28,7 +28,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
 		"sandboxer.default-provider=local", "sandboxer.providers.local.image=sandboxer-test/busybox:latest",
-		"sandboxer.health.cache-time-to-live=0s" })
+		"sandboxer.health.cache-time-to-live=0s",
+		// The readiness group the README documents: a provider's failure takes the app out of rotation only.
+		"management.endpoint.health.group.readiness.include=readinessState,sandboxer",
+		"management.endpoint.health.group.readiness.show-details=always",
+		"management.endpoint.health.group.readiness.status.order=down,out-of-service,provider-down,up,unknown",
+		"management.endpoint.health.group.readiness.status.http-mapping.provider-down=503" })
 class WebApplicationTests {
 
 	private static final E2bStub e2b = new E2bStub().start();
@@ -93,18 +98,28 @@ class WebApplicationTests {
 	}
 
 	@Test
-	void unauthorizedE2bShouldBeDownWithItsReasonAndNoKey() {
+	void unauthorizedE2bShouldShowWithItsReasonAndNoKeyWithoutFailingTheAppButFailReadiness() {
 		StubMapping refusal = e2b.server().stubFor(get(urlPathEqualTo("/v2/sandboxes")).atPriority(1)
 			.willReturn(aResponse().withStatus(401)
 				.withHeader("Content-Type", "application/json")
 				.withBody("{\"code\": 401, \"message\": \"Invalid API key\"}")));
 		try {
 			HttpResponse<String> response = http().get("/actuator/health");
-			assertThat(response.statusCode()).isEqualTo(503);
+			assertThat(response.statusCode()).isEqualTo(200);
+			assertThat(Http.json(response).get("status").asString()).isEqualTo("UP");
 			JsonNode remote = Http.json(response).get("components").get("sandboxer").get("components").get("e2b");
-			assertThat(remote.get("status").asString()).isEqualTo("DOWN");
+			assertThat(remote.get("status").asString()).isEqualTo("PROVIDER_DOWN");
 			assertThat(remote.get("details").get("reason").asString()).isEqualTo("unauthorized");
+			assertThat(remote.get("details").get("httpStatus").asInt()).isEqualTo(401);
+			String error = remote.get("details").get("error").asString();
+			assertThat(error.indexOf("Invalid API key")).isEqualTo(error.lastIndexOf("Invalid API key"));
 			assertThat(response.body()).doesNotContain(E2bStub.API_KEY);
+
+			HttpResponse<String> readiness = http().get("/actuator/health/readiness");
+			assertThat(readiness.statusCode()).isEqualTo(503);
+			assertThat(Http.json(readiness).get("components").get("sandboxer").get("status").asString())
+				.isEqualTo("PROVIDER_DOWN");
+			assertThat(http().get("/actuator/health/liveness").statusCode()).isEqualTo(200);
 		}
 		finally {
 			e2b.server().removeStub(refusal);
