@@ -47,6 +47,11 @@ public class SandboxerProperties {
 	private final Health health = new Health();
 
 	/**
+	 * The 'sandboxes' Actuator endpoint.
+	 */
+	private final Endpoint endpoint = new Endpoint();
+
+	/**
 	 * Provider instances by name. The name qualifies the beans and names the provider in metrics and health. With
 	 * no entry at all, a single 'local' provider is configured.
 	 */
@@ -90,6 +95,10 @@ public class SandboxerProperties {
 
 	public Health getHealth() {
 		return this.health;
+	}
+
+	public Endpoint getEndpoint() {
+		return this.endpoint;
 	}
 
 	public Map<String, Provider> getProviders() {
@@ -250,6 +259,27 @@ public class SandboxerProperties {
 		public void setCacheTimeToLive(Duration cacheTimeToLive) {
 			this.cacheTimeToLive = cacheTimeToLive;
 		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+	}
+
+	/**
+	 * The 'sandboxes' Actuator endpoint.
+	 */
+	public static class Endpoint {
+
+		/**
+		 * How long the endpoint waits for the providers (a listing asks all of them at once); a provider that has not
+		 * answered by then is reported as timed out.
+		 */
+		private Duration timeout = Duration.ofSeconds(10);
 
 		public Duration getTimeout() {
 			return this.timeout;

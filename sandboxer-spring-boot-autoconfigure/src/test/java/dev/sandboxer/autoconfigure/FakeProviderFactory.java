@@ -10,6 +10,8 @@ import dev.sandboxer.config.ProviderConfig;
 import dev.sandboxer.config.ProviderSetting;
 import dev.sandboxer.error.UnauthorizedException;
 import dev.sandboxer.model.ProviderName;
+import dev.sandboxer.model.ListSandboxesFilter;
+import dev.sandboxer.model.SandboxInfo;
 import dev.sandboxer.spi.ProviderFactory;
 import dev.sandboxer.spi.SandboxProvider;
 import dev.sandboxer.testing.InMemoryProvider;
@@ -95,10 +97,18 @@ public final class FakeProviderFactory implements ProviderFactory {
 		/** When set, every ping answers with this future instead (a never-completing one stands for a hung engine). */
 		public volatile CompletableFuture<Map<String, String>> pingAnswer;
 
+		/** When set, every listing answers with this future instead. */
+		public volatile CompletableFuture<List<SandboxInfo>> listAnswer;
+
 		FakeProvider(ProviderName name, ProviderConfig config, String apiKey) {
 			super(name);
 			this.config = config;
 			this.apiKey = apiKey;
+		}
+
+		@Override
+		public CompletableFuture<List<SandboxInfo>> listSandboxes(ListSandboxesFilter filter) {
+			return (this.listAnswer != null) ? this.listAnswer : super.listSandboxes(filter);
 		}
 
 		@Override

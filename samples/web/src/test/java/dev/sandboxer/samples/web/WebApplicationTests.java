@@ -147,22 +147,38 @@ class WebApplicationTests {
 	@Test
 	void sandboxesEndpointShouldListDescribeAndKill() {
 		String id = Http.json(http().post("/sandboxes", "")).get("id").asString();
-		JsonNode providers = Http.json(http().get("/actuator/sandboxes")).get("providers");
-		assertThat(providers.get("local").get("type").asString()).isEqualTo("local");
-		assertThat(providers.get("local").get("sandboxes").toString()).contains(id);
-		JsonNode listed = providers.get("e2b").get("sandboxes").get(0);
+		JsonNode own = Http.json(http().get("/actuator/sandboxes"));
+		assertThat(own.get("scope").asString()).isEqualTo("created-here");
+		assertThat(own.get("providers").get("local").get("type").asString()).isEqualTo("local");
+		assertThat(own.get("providers").get("local").get("sandboxes").toString()).contains(id);
+		assertThat(own.get("providers").get("e2b").get("sandboxes").toString()).doesNotContain(E2bStub.LISTED_ID);
+		JsonNode all = Http.json(http().get("/actuator/sandboxes?all=true")).get("providers");
+		JsonNode listed = all.get("e2b").get("sandboxes").get(0);
 		assertThat(listed.get("id").asString()).isEqualTo(E2bStub.LISTED_ID);
 		assertThat(listed.get("createdHere").asBoolean()).isFalse();
+		assertThat(listed.get("startedAt").asString()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
 
 		JsonNode one = Http.json(http().get("/actuator/sandboxes/local/" + id));
 		assertThat(one.get("status").asString()).isEqualTo("running");
 		assertThat(one.get("createdHere").asBoolean()).isTrue();
 		assertThat(one.get("metadata").get("test-run").asString()).isEqualTo(RUN);
+		assertThat(one.get("startedAt").asString()).matches(".*\\.\\d{3}Z");
+		assertThat(one.get("expiresAt").asString()).matches(".*\\.\\d{3}Z");
+
+		HttpResponse<String> foreign = http().delete("/actuator/sandboxes/e2b/" + E2bStub.LISTED_ID);
+		assertThat(foreign.statusCode()).isEqualTo(403);
+		assertThat(Http.json(foreign).get("reason").asString()).contains("force=true");
 
 		JsonNode killed = Http.json(http().delete("/actuator/sandboxes/local/" + id));
 		assertThat(killed.get("killed").asBoolean()).isTrue();
 		assertThat(http().get("/actuator/sandboxes/local/" + id).statusCode()).isEqualTo(404);
-		assertThat(http().get("/actuator/sandboxes/nowhere/" + id).statusCode()).isEqualTo(400);
+		HttpResponse<String> again = http().delete("/actuator/sandboxes/local/" + id);
+		assertThat(again.statusCode()).isEqualTo(404);
+		assertThat(Http.json(again).get("result").asString()).isEqualTo("not_found");
+		HttpResponse<String> nowhere = http().get("/actuator/sandboxes/nowhere/" + id);
+		assertThat(nowhere.statusCode()).isEqualTo(404);
+		assertThat(Http.json(nowhere).get("reason").asString()).contains("No provider named 'nowhere'");
+		assertThat(http().delete("/actuator/sandboxes/nowhere/" + id).statusCode()).isEqualTo(404);
 	}
 
 	private Http http() {
