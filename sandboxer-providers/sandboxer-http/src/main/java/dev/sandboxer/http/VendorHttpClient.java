@@ -6,6 +6,7 @@ import java.util.Objects;
 
 import dev.sandboxer.config.ProviderConfig;
 import io.netty.channel.ChannelOption;
+import org.jspecify.annotations.Nullable;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
@@ -23,6 +24,12 @@ import org.springframework.web.reactive.function.client.WebClient;
  * pool's connections; Reactor Netty's shared event loops stay up for other clients.
  */
 public final class VendorHttpClient implements AutoCloseable {
+
+	/**
+	 * The request attribute holding a call's operation name ({@code ping}, {@code create}), a low-cardinality name
+	 * for observations, unlike the URL, which holds sandbox ids.
+	 */
+	public static final String OPERATION_ATTRIBUTE = VendorHttpClient.class.getName() + ".operation";
 
 	/** Bodies read whole (JSON answers, error bodies) may be this large; streams are not limited by it. */
 	public static final int DEFAULT_MAX_IN_MEMORY_BYTES = 16 * 1024 * 1024;
@@ -64,11 +71,14 @@ public final class VendorHttpClient implements AutoCloseable {
 			// Reactor Netty would otherwise resend a request whose connection dropped, create calls included;
 			// RetryPolicy decides instead, and only for calls that are safe to repeat.
 			.disableRetry(true);
-		this.webClient = WebClient.builder()
+		VendorHttpCustomizer customizer = builder.customizer();
+		httpClient = customizer.customize(httpClient);
+		WebClient.Builder webClient = WebClient.builder()
 			.clientConnector(new ReactorClientHttpConnector(httpClient))
 			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(builder.maxInMemoryBytes))
-			.defaultHeader(HttpHeaders.USER_AGENT, "sandboxer-java")
-			.build();
+			.defaultHeader(HttpHeaders.USER_AGENT, "sandboxer-java");
+		customizer.customize(webClient);
+		this.webClient = webClient.build();
 	}
 
 	/** Starts a client for a provider type ({@code e2b}), with the timeouts and retries of its configuration. */
@@ -148,6 +158,8 @@ public final class VendorHttpClient implements AutoCloseable {
 
 		private int maxInMemoryBytes = DEFAULT_MAX_IN_MEMORY_BYTES;
 
+		private @Nullable VendorHttpCustomizer customizer;
+
 		private Builder(String provider, ProviderConfig config) {
 			this.provider = Objects.requireNonNull(provider, "provider");
 			this.config = Objects.requireNonNull(config, "config");
@@ -180,6 +192,23 @@ public final class VendorHttpClient implements AutoCloseable {
 		public Builder maxInMemoryBytes(int maxInMemoryBytes) {
 			this.maxInMemoryBytes = maxInMemoryBytes;
 			return this;
+		}
+
+		/**
+		 * Changes the HTTP client as it is built. When none is given, the configuration's
+		 * {@link ProviderConfig#extension(Class) extension} of type {@link VendorHttpCustomizer} is used, if any.
+		 */
+		public Builder customizer(VendorHttpCustomizer customizer) {
+			this.customizer = Objects.requireNonNull(customizer, "customizer");
+			return this;
+		}
+
+		private VendorHttpCustomizer customizer() {
+			if (this.customizer != null) {
+				return this.customizer;
+			}
+			return this.config.extension(VendorHttpCustomizer.class).orElseGet(() -> new VendorHttpCustomizer() {
+			});
 		}
 
 		public VendorHttpClient build() {
