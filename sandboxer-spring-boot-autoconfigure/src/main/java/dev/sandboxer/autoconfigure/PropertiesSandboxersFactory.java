@@ -40,15 +40,18 @@ final class PropertiesSandboxersFactory {
 
 	private final Environment environment;
 
+	private final List<ProviderConfigCustomizer> configCustomizers;
+
 	PropertiesSandboxersFactory(SandboxerProperties properties, ProviderRegistry providerRegistry,
 			ObservationRegistry observationRegistry, @Nullable SandboxerObservationConvention observationConvention,
-			Environment environment) {
+			Environment environment, List<ProviderConfigCustomizer> configCustomizers) {
 		this.properties = properties;
 		this.entries = new SandboxerEntries(properties, environment);
 		this.providerRegistry = providerRegistry;
 		this.observationRegistry = observationRegistry;
 		this.observationConvention = observationConvention;
 		this.environment = environment;
+		this.configCustomizers = configCustomizers;
 	}
 
 	/**
@@ -88,7 +91,7 @@ final class PropertiesSandboxersFactory {
 			Sandboxer sandboxer = Sandboxer.builder(type)
 				.name(name)
 				.config(this.entries.config(name, EnvironmentFallbacks.forEntry(this.entries, name, declared,
-						providerSettings, this.environment::getProperty), providerSettings))
+						providerSettings, this.environment::getProperty), providerSettings, this.configCustomizers))
 				.providerRegistry(this.providerRegistry)
 				.observationRegistry(this.observationRegistry)
 				.observationConvention(this.observationConvention)

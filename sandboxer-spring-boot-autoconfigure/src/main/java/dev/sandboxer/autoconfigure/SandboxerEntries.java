@@ -2,6 +2,7 @@ package dev.sandboxer.autoconfigure;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
@@ -79,10 +80,11 @@ final class SandboxerEntries {
 	 * The settings of an entry.
 	 * @param environment where providers read their environment variables ({@code E2B_API_KEY})
 	 * @param providerSettings the entry's provider-specific values, by key (see {@link ProviderEntrySettings})
+	 * @param customizers what else to hand the provider (its HTTP client's proxy and TLS, ...)
 	 * @throws SandboxerPropertyException naming the property to fix
 	 */
 	ProviderConfig config(String name, Function<String, @Nullable String> environment,
-			Map<String, String> providerSettings) {
+			Map<String, String> providerSettings, List<ProviderConfigCustomizer> customizers) {
 		Provider entry = this.entries.get(name);
 		try {
 			ProviderConfig.Builder builder = ProviderConfig.builder()
@@ -94,6 +96,9 @@ final class SandboxerEntries {
 				builder.defaultTimeout(entry.getDefaultTimeout());
 			}
 			providerSettings.forEach(builder::extra);
+			for (ProviderConfigCustomizer customizer : customizers) {
+				customizer.customize(name, type(name), entry, builder);
+			}
 			return builder.build();
 		}
 		catch (BadConfigException ex) {

@@ -137,6 +137,24 @@ public class SandboxerProperties {
 		 */
 		private final Retry retry = new Retry();
 
+		/**
+		 * TLS of the provider's HTTP calls (vendor providers).
+		 */
+		private final Ssl ssl = new Ssl();
+
+		/**
+		 * Proxy of the provider's HTTP calls (vendor providers).
+		 */
+		private final Proxy proxy = new Proxy();
+
+		public Ssl getSsl() {
+			return this.ssl;
+		}
+
+		public Proxy getProxy() {
+			return this.proxy;
+		}
+
 		public @Nullable String getType() {
 			return this.type;
 		}
@@ -172,6 +190,124 @@ public class SandboxerProperties {
 		public Retry getRetry() {
 			return this.retry;
 		}
+
+	}
+
+	/**
+	 * TLS of a provider's HTTP calls.
+	 */
+	public static class Ssl {
+
+		/**
+		 * Name of the SSL bundle (spring.ssl.bundle.*) whose trust material, and key material for mutual TLS, the
+		 * provider's HTTP client uses instead of the JVM's defaults.
+		 */
+		private @Nullable String bundle;
+
+		public @Nullable String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(@Nullable String bundle) {
+			this.bundle = bundle;
+		}
+
+	}
+
+	/**
+	 * A proxy for a provider's HTTP calls; HTTPS goes through it with CONNECT.
+	 */
+	public static class Proxy {
+
+		/**
+		 * Kind of proxy.
+		 */
+		private ProxyType type = ProxyType.HTTP;
+
+		/**
+		 * Host of the proxy. When not set, calls go direct.
+		 */
+		private @Nullable String host;
+
+		/**
+		 * Port of the proxy; required with a host.
+		 */
+		private @Nullable Integer port;
+
+		/**
+		 * User name, when the proxy asks for one.
+		 */
+		private @Nullable String username;
+
+		/**
+		 * Password of that user.
+		 */
+		private @Nullable String password;
+
+		/**
+		 * Hosts reached directly, not through the proxy, as in Java's http.nonProxyHosts: 'localhost|*.internal'.
+		 */
+		private @Nullable String nonProxyHosts;
+
+		public ProxyType getType() {
+			return this.type;
+		}
+
+		public void setType(ProxyType type) {
+			this.type = type;
+		}
+
+		public @Nullable String getHost() {
+			return this.host;
+		}
+
+		public void setHost(@Nullable String host) {
+			this.host = host;
+		}
+
+		public @Nullable Integer getPort() {
+			return this.port;
+		}
+
+		public void setPort(@Nullable Integer port) {
+			this.port = port;
+		}
+
+		public @Nullable String getUsername() {
+			return this.username;
+		}
+
+		public void setUsername(@Nullable String username) {
+			this.username = username;
+		}
+
+		public @Nullable String getPassword() {
+			return this.password;
+		}
+
+		public void setPassword(@Nullable String password) {
+			this.password = password;
+		}
+
+		public @Nullable String getNonProxyHosts() {
+			return this.nonProxyHosts;
+		}
+
+		public void setNonProxyHosts(@Nullable String nonProxyHosts) {
+			this.nonProxyHosts = nonProxyHosts;
+		}
+
+	}
+
+	/**
+	 * Kinds of proxy.
+	 */
+	public enum ProxyType {
+
+		/** An HTTP proxy (CONNECT for HTTPS). */
+		HTTP,
+		/** A SOCKS 5 proxy. */
+		SOCKS5
 
 	}
 

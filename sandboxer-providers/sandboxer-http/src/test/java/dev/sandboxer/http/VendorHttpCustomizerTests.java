@@ -9,6 +9,8 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.sandboxer.config.ProviderConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.client.HttpClient;
 
 import org.springframework.web.reactive.function.client.WebClient;
@@ -28,7 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class VendorHttpCustomizerTests {
 
 	@RegisterExtension
-	static WireMockExtension wm = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+	static WireMockExtension wm = WireMockExtension.newInstance()
+		.options(wireMockConfig().dynamicPort().dynamicHttpsPort())
+		.build();
 
 	@Test
 	void customizerFromTheConfigShouldChangeBothClientsAndSeeTheOperation() {
@@ -55,13 +59,36 @@ class VendorHttpCustomizerTests {
 			.extension(VendorHttpCustomizer.class, customizer)
 			.build();
 		try (VendorHttpClient client = VendorHttpClient.builder("acme", config).build()) {
-			URI uri = URI.create(wm.baseUrl() + "/sandboxes/sb-123");
+			URI uri = URI.create("http://localhost:" + wm.getPort() + "/sandboxes/sb-123");
 			client.get(uri).operation("info").discard().block(Duration.ofSeconds(20));
 			client.get(uri).discard().block(Duration.ofSeconds(20));
 		}
 		wm.verify(2, getRequestedFor(urlPathEqualTo("/sandboxes/sb-123")).withHeader("X-From-Netty", equalTo("yes")));
 		// A call without a name is known by its method alone: its path holds a sandbox id.
 		assertThat(operations).containsExactly("info", "GET");
+	}
+
+	/** Reactor Netty's HTTPS needs QUIC's Java classes even with HTTP/3 left out; this failed without them. */
+	@Test
+	void httpsShouldWorkWithTheTrustTheCustomizerGives() {
+		wm.stubFor(get(urlPathEqualTo("/secure")).willReturn(okJson("{}")));
+		VendorHttpCustomizer trustWireMock = new VendorHttpCustomizer() {
+
+			@Override
+			public HttpClient customize(HttpClient httpClient) {
+				return httpClient.secure((spec) -> spec.sslContext(Http11SslContextSpec.forClient()
+					.configure((builder) -> builder.trustManager(InsecureTrustManagerFactory.INSTANCE))));
+			}
+
+		};
+		ProviderConfig config = ProviderConfig.builder().environment((name) -> null).build();
+		try (VendorHttpClient client = VendorHttpClient.builder("acme", config).customizer(trustWireMock).build()) {
+			client.get(URI.create("https://localhost:" + wm.getHttpsPort() + "/secure"))
+				.operation("secure")
+				.discard()
+				.block(Duration.ofSeconds(20));
+		}
+		wm.verify(1, getRequestedFor(urlPathEqualTo("/secure")));
 	}
 
 }
