@@ -9,7 +9,11 @@ cd "$(dirname "$0")/.."
 log() { echo "==> $*"; }
 fail() { echo "check-aot: $*" >&2; exit 1; }
 
-command -v curl >/dev/null 2>&1 || fail "curl is needed (apt-get install curl)"
+if ! command -v curl >/dev/null 2>&1; then
+  [ "$(id -u)" -eq 0 ] || fail "curl is needed (sudo apt-get install curl)"
+  log "installing curl"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null
+fi
 
 log "building samples/web with process-aot"
 ./mvnw -B -ntp -q -pl samples/web -am -Paot package -DskipTests
