@@ -1,6 +1,7 @@
 package dev.sandboxer.autoconfigure;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import dev.sandboxer.AsyncSandboxer;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.NoUniqueBeanDefinitionException;
 import org.springframework.beans.factory.annotation.BeanFactoryAnnotationUtils;
+import org.springframework.beans.factory.support.AbstractBeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
@@ -270,6 +272,30 @@ class SandboxerAutoConfigurationTests {
 				.rootCause()
 				.hasMessage("Sandboxer provider 'fake-nokey' (type 'fake'): No API key: set 'api-key' or the "
 						+ "environment variable FAKE_API_KEY"));
+	}
+
+	@Test
+	void keyFromAnUnsetVariableWithAnEmptyDefaultShouldFailWithTheStartersOwnAnalysis() {
+		this.contextRunner.withPropertyValues("sandboxer.providers.fake.api-key=${SANDBOXER_TEST_UNSET_KEY:}")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOfSatisfying(SandboxerPropertyException.class,
+						(ex) -> assertThat(ex.property()).hasValue("sandboxer.providers.fake.api-key")));
+	}
+
+	@Test
+	void entryBeansShouldBeDefinitionsThatAotCanWrite() {
+		this.contextRunner.withPropertyValues("sandboxer.providers.fake.api-key=k").run((context) -> {
+			for (String name : List.of("fakeSandboxer", "fakeAsyncSandboxer")) {
+				AbstractBeanDefinition definition = (AbstractBeanDefinition) context.getBeanFactory()
+					.getBeanDefinition(name);
+				assertThat(definition.getInstanceSupplier()).isNull();
+				assertThat(definition.getBeanClass()).isEqualTo(SandboxerEntryBeans.class);
+				assertThat(definition.getFactoryMethodName()).isNotNull();
+				assertThat(definition.getRole()).isEqualTo(SandboxerBeanRegistrar.ENTRY_ROLE);
+			}
+		});
 	}
 
 	@Test

@@ -59,7 +59,6 @@ class WebApplicationTests {
 	@Test
 	void runShouldReturnOutputAndExitCodeFromAThrowawaySandbox() {
 		HttpResponse<String> response = http().post("/run", "echo out; echo err >&2; exit 3");
-		System.out.println("RUN-BODY " + response.body());
 		assertThat(response.statusCode()).isEqualTo(200);
 		JsonNode result = Http.json(response);
 		assertThat(result.get("exitCode").asInt()).isEqualTo(3);
@@ -111,7 +110,6 @@ class WebApplicationTests {
 			JsonNode remote = Http.json(response).get("components").get("sandboxer").get("components").get("e2b");
 			assertThat(remote.get("status").asString()).isEqualTo("PROVIDER_DOWN");
 			assertThat(remote.get("details").get("reason").asString()).isEqualTo("unauthorized");
-			System.out.println("HEALTH-DETAIL " + remote.get("details"));
 			String error = remote.get("details").get("error").asString();
 			assertThat(error.indexOf("Invalid API key")).isEqualTo(error.lastIndexOf("Invalid API key"));
 			assertThat(response.body()).doesNotContain(E2bStub.API_KEY);
