@@ -46,8 +46,8 @@ class ProviderSettingsMetadataTests {
 	}
 
 	@Test
-	void theStarterBringsEveryProviderOfThisRepository() {
-		assertThat(factories).extracting((factory) -> factory.name().id()).contains("local", "e2b", "blaxel", "runloop");
+	void theStarterBringsEveryProviderOfThisRepositoryAndNoOther() {
+		assertThat(factories).extracting((factory) -> factory.name().id()).containsExactlyInAnyOrder("local", "e2b", "daytona", "blaxel", "runloop", "fly-machines");
 	}
 
 	@Test

@@ -30,6 +30,13 @@ final class BlaxelAuth {
 			.header(VERSION_HEADER, API_VERSION);
 	}
 
+	/** The same headers for a request that is not an {@link HttpCall} (the terminal's WebSocket upgrade). */
+	void forEach(java.util.function.BiConsumer<String, String> header) {
+		header.accept("Authorization", this.bearer);
+		header.accept(WORKSPACE_HEADER, this.workspace);
+		header.accept(VERSION_HEADER, API_VERSION);
+	}
+
 	String workspace() {
 		return this.workspace;
 	}

@@ -11,7 +11,6 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.sandboxer.CommandOutputListener;
-import dev.sandboxer.error.NotSupportedException;
 import dev.sandboxer.error.ProviderConnectionException;
 import dev.sandboxer.error.ProviderException;
 import dev.sandboxer.error.ProviderTimeoutException;
@@ -19,6 +18,7 @@ import dev.sandboxer.error.StreamInterruptedException;
 import dev.sandboxer.http.HttpCall;
 import dev.sandboxer.http.JsonCodec;
 import dev.sandboxer.http.LineDecoder;
+import dev.sandboxer.http.ShellLine;
 import dev.sandboxer.model.CommandHandle;
 import dev.sandboxer.model.CommandResult;
 import dev.sandboxer.model.ProcessInfo;
@@ -57,8 +57,11 @@ import org.springframework.http.MediaType;
  * {@code GET /process/{name}/logs} (up to the server's 4 MiB).</li>
  * <li>{@code listProcesses} lists the running processes (sandbox-api also keeps finished ones).</li>
  * </ul>
- * sandbox-api runs every process as the sandbox's own user, so a command {@code user} is
- * {@link NotSupportedException}.
+ * sandbox-api runs every process as the sandbox's own user and takes no user per call. A command for another user
+ * is sent as {@code sudo -n -H -u <user> -- env <env> sh -c <command>}, every word strictly quoted
+ * ({@link ShellLine}), with no {@code env} field (sudo would clear it; the working directory stays a field);
+ * {@link OtherUsers} checks once per user that the sandbox can do that and answers
+ * {@link dev.sandboxer.error.NotSupportedException} when it cannot.
  */
 final class BlaxelProcesses {
 
@@ -76,14 +79,26 @@ final class BlaxelProcesses {
 
 	private final SandboxApi api;
 
-	BlaxelProcesses(SandboxApi api) {
+	private final OtherUsers users;
+
+	BlaxelProcesses(SandboxApi api, OtherUsers users) {
 		this.api = api;
+		this.users = users;
 	}
 
 	Mono<CommandResult> run(RunCommandRequest request, CommandOutputListener listener) {
 		if (request.user() != null) {
-			return Mono.error(userNotSupported("runCommand"));
+			String user = request.user();
+			return this.users.check(user, "runCommand")
+				.then(Mono.defer(() -> runChecked(request, listener,
+						ShellLine.runAs(user, request.env(), ShellLine.shellCommand(request.command())), null)));
 		}
+		return runChecked(request, listener, request.command(), envOrNull(request.env()));
+	}
+
+	/** Runs {@code line} (the request's command, or its sudo line) with {@code env} as the request says. */
+	private Mono<CommandResult> runChecked(RunCommandRequest request, CommandOutputListener listener, String line,
+			@Nullable Map<String, String> env) {
 		long started = System.nanoTime();
 		String name = newName();
 		Duration timeout = request.timeout();
@@ -91,18 +106,26 @@ final class BlaxelProcesses {
 		HttpCall call = this.api.call(HttpMethod.POST, "/process", "runCommand")
 			.neverRepeat()
 			.header(HttpHeaders.ACCEPT, MediaType.TEXT_EVENT_STREAM_VALUE)
-			.jsonBody(new BlaxelJson.ProcessRequest(request.command(), name, request.cwd(), envOrNull(request.env()),
-					null, (timeout != null) ? seconds(timeout) : null));
+			.jsonBody(new BlaxelJson.ProcessRequest(line, name, request.cwd(), env, null,
+					(timeout != null) ? seconds(timeout) : null));
 		if (timeout != null) {
 			call.timeout(timeout.plus(this.api.defaultTimeout()));
 		}
 		Mono<CommandResult> finished = call.stream().flatMap((answer) -> {
 			if (!isNdjson(answer.headers())) {
-				// A sandbox-api without streaming answers with the process as JSON.
+				// A sandbox-api without streaming answers with the process as JSON; the listener then hears its
+				// output at the end, in one piece per stream.
 				return DataBufferUtils.join(answer.body())
 					.map((joined) -> readWhole(joined, answer.status(), BlaxelJson.ProcessResponse.class, "runCommand"))
-					.flatMap((process) -> isRunning(process) ? waitFor(name)
-							: Mono.just(result(process, output, started)));
+					.flatMap((process) -> isRunning(process)
+							? waitFor(name).doOnNext((whole) -> {
+								hear(output, whole.stdout(), whole.stderr());
+								output.finish();
+							})
+							: Mono.fromSupplier(() -> {
+								hear(output, process.stdout(), process.stderr());
+								return result(process, output, started);
+							}));
 			}
 			AtomicReference<BlaxelJson.ProcessResponse> last = new AtomicReference<>();
 			LineDecoder lines = new LineDecoder(MAX_EVENT_BYTES);
@@ -136,13 +159,20 @@ final class BlaxelProcesses {
 
 	Mono<CommandHandle> start(StartCommandRequest request) {
 		if (request.user() != null) {
-			return Mono.error(userNotSupported("startCommand"));
+			String user = request.user();
+			return this.users.check(user, "startCommand")
+				.then(Mono.defer(() -> startChecked(request,
+						ShellLine.runAs(user, request.env(), ShellLine.shellCommand(request.command())), null)));
 		}
+		return startChecked(request, request.command(), envOrNull(request.env()));
+	}
+
+	private Mono<CommandHandle> startChecked(StartCommandRequest request, String line,
+			@Nullable Map<String, String> env) {
 		String name = newName();
 		return this.api.call(HttpMethod.POST, "/process", "startCommand")
 			.neverRepeat()
-			.jsonBody(new BlaxelJson.ProcessRequest(request.command(), name, request.cwd(), envOrNull(request.env()),
-					Boolean.FALSE, null))
+			.jsonBody(new BlaxelJson.ProcessRequest(line, name, request.cwd(), env, Boolean.FALSE, null))
 			.json(BlaxelJson.ProcessResponse.class)
 			.map((process) -> {
 				Integer pid = pid(process.pid());
@@ -256,6 +286,13 @@ final class BlaxelProcesses {
 		}
 	}
 
+	private static void hear(CommandOutputCollector output, @Nullable String stdout, @Nullable String stderr) {
+		byte[] out = (stdout != null) ? stdout.getBytes(StandardCharsets.UTF_8) : new byte[0];
+		byte[] err = (stderr != null) ? stderr.getBytes(StandardCharsets.UTF_8) : new byte[0];
+		output.stdout(out, 0, out.length);
+		output.stderr(err, 0, err.length);
+	}
+
 	private CommandResult result(BlaxelJson.ProcessResponse process, CommandOutputCollector output, long started) {
 		output.finish();
 		return new CommandResult(pick(process.stdout(), output.stdout()), pick(process.stderr(), output.stderr()),
@@ -351,12 +388,6 @@ final class BlaxelProcesses {
 
 	private static String newName() {
 		return NAME_PREFIX + UUID.randomUUID();
-	}
-
-	private static NotSupportedException userNotSupported(String operation) {
-		return new NotSupportedException(BlaxelSettings.PROVIDER, operation + " as another user",
-				"sandbox-api runs every process as the sandbox's own user and takes no user per call; run the command "
-						+ "through su or sudo inside the sandbox if its image has them");
 	}
 
 }

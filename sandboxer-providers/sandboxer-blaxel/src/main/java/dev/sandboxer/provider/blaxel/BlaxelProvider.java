@@ -53,6 +53,8 @@ final class BlaxelProvider implements SandboxProvider {
 
 	private final ControlPlane controlPlane;
 
+	private final TerminalSockets terminals = new TerminalSockets();
+
 	BlaxelProvider(BlaxelSettings settings, String apiKey, ProviderConfig config) {
 		this.settings = settings;
 		this.auth = new BlaxelAuth(apiKey, settings.workspace());
@@ -121,6 +123,7 @@ final class BlaxelProvider implements SandboxProvider {
 
 	@Override
 	public void close() {
+		this.terminals.closeAll();
 		this.http.close();
 	}
 
@@ -129,7 +132,7 @@ final class BlaxelProvider implements SandboxProvider {
 		String url = url(sandbox);
 		SandboxApi api = new SandboxApi(this.http, (url != null) ? url : this.settings.fallbackSandboxUrl(info.id()),
 				this.auth);
-		return new BlaxelSandbox(info, this.controlPlane, api);
+		return new BlaxelSandbox(info, this.controlPlane, api, this.terminals);
 	}
 
 	private BlaxelJson.Sandbox body(CreateSandboxRequest request, String name) {

@@ -8,7 +8,6 @@ import java.util.concurrent.CompletableFuture;
 
 import dev.sandboxer.CommandOutputListener;
 import dev.sandboxer.PtyListener;
-import dev.sandboxer.error.NotSupportedException;
 import dev.sandboxer.model.CommandHandle;
 import dev.sandboxer.model.CommandResult;
 import dev.sandboxer.model.CreatePtyRequest;
@@ -38,8 +37,8 @@ import org.springframework.http.HttpMethod;
  * sandbox and then calls its sandbox-api ({@code GET /health}), which wakes it, so the sandbox is running when
  * {@code resume()} completes.
  * <p>
- * Terminals are {@link NotSupportedException}: sandbox-api's only terminal is a browser WebSocket session
- * ({@code /terminal/ws}) that exposes no pid and has no kill or list.
+ * Terminals go through sandbox-api's terminal WebSocket; what its protocol lacks (pid, kill, list) and what is done
+ * instead is in {@link SandboxTerminals}.
  */
 final class BlaxelSandbox implements ProviderSandbox {
 
@@ -55,12 +54,16 @@ final class BlaxelSandbox implements ProviderSandbox {
 
 	private final BlaxelFiles files;
 
-	BlaxelSandbox(SandboxInfo initialInfo, ControlPlane controlPlane, SandboxApi api) {
+	private final SandboxTerminals terminals;
+
+	BlaxelSandbox(SandboxInfo initialInfo, ControlPlane controlPlane, SandboxApi api, TerminalSockets sockets) {
 		this.initialInfo = initialInfo;
 		this.controlPlane = controlPlane;
 		this.api = api;
-		this.processes = new BlaxelProcesses(api);
+		OtherUsers users = new OtherUsers(api);
+		this.processes = new BlaxelProcesses(api, users);
 		this.files = new BlaxelFiles(api, this.processes);
+		this.terminals = new SandboxTerminals(initialInfo.id(), api, sockets, users);
 	}
 
 	@Override
@@ -92,7 +95,7 @@ final class BlaxelSandbox implements ProviderSandbox {
 
 	@Override
 	public CompletableFuture<Void> kill() {
-		return this.controlPlane.delete(id(), "kill").toFuture();
+		return this.controlPlane.delete(id(), "kill").doOnSuccess((deleted) -> this.terminals.closeAll()).toFuture();
 	}
 
 	/** Gives the sandbox a new max age ({@code spec.runtime.ttl}) that ends it {@code timeout} from now. */
@@ -181,33 +184,27 @@ final class BlaxelSandbox implements ProviderSandbox {
 
 	@Override
 	public CompletableFuture<PtyInfo> createPty(CreatePtyRequest request, PtyListener listener) {
-		return CompletableFuture.failedFuture(noTerminals("createPty"));
+		return this.terminals.create(request, listener).toFuture();
 	}
 
 	@Override
 	public CompletableFuture<Void> sendPtyInput(int pid, byte[] data) {
-		return CompletableFuture.failedFuture(noTerminals("sendPtyInput"));
+		return this.terminals.send(pid, data).toFuture();
 	}
 
 	@Override
 	public CompletableFuture<Void> resizePty(int pid, int rows, int cols) {
-		return CompletableFuture.failedFuture(noTerminals("resizePty"));
+		return this.terminals.resize(pid, rows, cols).toFuture();
 	}
 
 	@Override
 	public CompletableFuture<Void> killPty(int pid) {
-		return CompletableFuture.failedFuture(noTerminals("killPty"));
+		return this.terminals.kill(pid).toFuture();
 	}
 
 	@Override
 	public CompletableFuture<List<PtyInfo>> listPty() {
-		return CompletableFuture.failedFuture(noTerminals("listPty"));
-	}
-
-	private static NotSupportedException noTerminals(String operation) {
-		return new NotSupportedException(BlaxelSettings.PROVIDER, operation,
-				"sandbox-api's only terminal is a browser WebSocket session (/terminal/ws) with no pid, kill or list; "
-						+ "use runCommand or startCommand instead");
+		return this.terminals.list().toFuture();
 	}
 
 	private static void closeQuietly(InputStream stream) {

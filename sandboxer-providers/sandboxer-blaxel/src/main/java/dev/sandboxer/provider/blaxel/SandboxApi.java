@@ -27,7 +27,15 @@ final class SandboxApi {
 	}
 
 	HttpCall call(HttpMethod method, String pathAndQuery, String operation) {
-		return this.auth.apply(this.http.call(method, URI.create(this.baseUrl + pathAndQuery)).operation(operation));
+		return this.auth.apply(this.http.call(method, uri(pathAndQuery)).operation(operation));
+	}
+
+	URI uri(String pathAndQuery) {
+		return URI.create(this.baseUrl + pathAndQuery);
+	}
+
+	BlaxelAuth auth() {
+		return this.auth;
 	}
 
 	/** A file path in the URL: the whole path as one segment, so an absolute path stays absolute. */

@@ -11,7 +11,6 @@ import java.util.List;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.sandboxer.CommandOutputListener;
-import dev.sandboxer.error.NotSupportedException;
 import dev.sandboxer.error.ProviderException;
 import dev.sandboxer.model.CommandHandle;
 import dev.sandboxer.model.CommandResult;
@@ -30,13 +29,13 @@ import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlMatching;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static dev.sandboxer.provider.blaxel.BlaxelStubs.API_KEY;
 import static dev.sandboxer.provider.blaxel.BlaxelStubs.SANDBOX_PATH;
@@ -123,6 +122,49 @@ class BlaxelCommandsTests {
 	}
 
 	@Test
+	void aServerThatAnswersWithPlainJsonGivesTheResultAndTheListenerItsOutput() {
+		// A sandbox-api that does not stream answers POST /process with the ProcessResponse (openapi.yml).
+		wm.stubFor(post(urlEqualTo(SANDBOX_PATH + "/process")).willReturn(okJson(result("failed", 3, "out\n",
+				"err\n"))));
+		List<String> heard = new ArrayList<>();
+		CommandOutputListener listener = new CommandOutputListener() {
+			@Override
+			public void onStdout(String text) {
+				heard.add("out:" + text);
+			}
+
+			@Override
+			public void onStderr(String text) {
+				heard.add("err:" + text);
+			}
+		};
+		CommandResult result = await(this.sandbox.runCommand(RunCommandRequest.of("make"), listener));
+		assertThat(result.stdout()).isEqualTo("out\n");
+		assertThat(result.stderr()).isEqualTo("err\n");
+		assertThat(result.exitCode()).isEqualTo(3);
+		assertThat(result.timedOut()).isFalse();
+		assertThat(heard).containsExactly("out:out\n", "err:err\n");
+		wm.verify(1, postRequestedFor(urlEqualTo(SANDBOX_PATH + "/process")).withHeader("Accept",
+				equalTo("text/event-stream")));
+	}
+
+	@Test
+	void aPlainJsonAnswerForAProcessStillRunningIsFollowedByName() {
+		wm.stubFor(post(urlEqualTo(SANDBOX_PATH + "/process")).willReturn(okJson(result("running", 0, "", ""))));
+		wm.stubFor(get(urlMatching(SANDBOX_PATH + "/process/sandboxer-[0-9a-f-]{36}")).willReturn(okJson(
+				result("completed", 0, "tail", ""))));
+		wm.stubFor(get(urlMatching(SANDBOX_PATH + "/process/sandboxer-[0-9a-f-]{36}/logs")).willReturn(okJson(
+				"{\"stdout\":\"all of it\\n\",\"stderr\":\"\",\"logs\":\"\"}")));
+		CommandResult result = await(this.sandbox.runCommand(RunCommandRequest.of("make"), CommandOutputListener.NONE));
+		assertThat(result.stdout()).isEqualTo("all of it\n");
+		assertThat(result.exitCode()).isZero();
+		String name = new dev.sandboxer.http.JsonCodec().read(wm.findAll(postRequestedFor(
+				urlEqualTo(SANDBOX_PATH + "/process"))).get(0).getBody(), java.util.Map.class).get("name").toString();
+		wm.verify(getRequestedFor(urlEqualTo(SANDBOX_PATH + "/process/" + name)));
+		wm.verify(getRequestedFor(urlEqualTo(SANDBOX_PATH + "/process/" + name + "/logs")));
+	}
+
+	@Test
 	void anErrorEventIsTheServersMessage() {
 		wm.stubFor(post(urlEqualTo(SANDBOX_PATH + "/process")).willReturn(aResponse()
 			.withHeader("Content-Type", "application/x-ndjson")
@@ -197,15 +239,6 @@ class BlaxelCommandsTests {
 		List<ProcessInfo> processes = await(this.sandbox.listProcesses());
 		assertThat(processes).containsExactly(new ProcessInfo(4242, "sleep 100", null));
 		wm.verify(1, deleteRequestedFor(urlEqualTo(SANDBOX_PATH + "/process/4242/kill")));
-	}
-
-	@Test
-	void aUserIsNotSupportedBecauseSandboxApiTakesNone() {
-		assertThatExceptionOfType(NotSupportedException.class)
-			.isThrownBy(() -> await(this.sandbox.runCommand(RunCommandRequest.builder("id").user("bob").build(),
-					CommandOutputListener.NONE)))
-			.withMessageContaining("own user");
-		wm.verify(0, postRequestedFor(urlPathEqualTo(SANDBOX_PATH + "/process")));
 	}
 
 	@Test

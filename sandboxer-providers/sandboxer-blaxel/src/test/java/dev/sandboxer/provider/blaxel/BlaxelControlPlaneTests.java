@@ -95,6 +95,60 @@ class BlaxelControlPlaneTests {
 		assertThat(await(created.listProcesses())).isEmpty();
 	}
 
+	/** A sandbox record without {@code metadata.url}, as types.gen.ts allows (url is optional and read-only). */
+	private static String withoutUrl(String status) {
+		return """
+				{"metadata":{"name":"%s","workspace":"acme"},
+				 "spec":{"runtime":{"image":"blaxel/base-image:latest","memory":4096}},
+				 "status":"%s","state":"RUNNING"}
+				""".formatted(NAME, status);
+	}
+
+	@Test
+	void aRecordWithoutAUrlIsReachedAtTheSdksFallbackAddressUnderTheRunUrl() {
+		SandboxProvider edge = new BlaxelProviderFactory().create(BlaxelStubs.config(wm)
+			.extra("run-url", wm.baseUrl() + "/edge")
+			.build());
+		try {
+			wm.stubFor(get(urlEqualTo("/v0/sandboxes/" + NAME)).willReturn(okJson(withoutUrl("DEPLOYED"))));
+			String fallback = "/edge/acme/sandboxes/" + NAME;
+			wm.stubFor(get(urlEqualTo(fallback + "/process")).willReturn(okJson("[]")));
+
+			ProviderSandbox attached = await(edge.attachSandbox(NAME));
+			assertThat(await(attached.listProcesses())).isEmpty();
+
+			wm.verify(getRequestedFor(urlEqualTo(fallback + "/process"))
+				.withHeader("Authorization", equalTo("Bearer " + API_KEY))
+				.withHeader("X-Blaxel-Workspace", equalTo(WORKSPACE)));
+		}
+		finally {
+			edge.close();
+		}
+	}
+
+	@Test
+	void aCreateAnsweredWithoutAUrlAsksOnceMoreThenFallsBack() {
+		SandboxProvider edge = new BlaxelProviderFactory().create(BlaxelStubs.config(wm)
+			.extra("run-url", wm.baseUrl() + "/edge/")
+			.build());
+		try {
+			wm.stubFor(post(urlEqualTo("/v0/sandboxes")).willReturn(okJson(withoutUrl("DEPLOYING"))));
+			wm.stubFor(get(urlEqualTo("/v0/sandboxes/" + NAME)).willReturn(okJson(withoutUrl("DEPLOYING"))));
+			String fallback = "/edge/acme/sandboxes/" + NAME;
+			wm.stubFor(get(urlEqualTo(fallback + "/process")).willReturn(okJson("[]")));
+
+			ProviderSandbox created = await(edge.createSandbox(CreateSandboxRequest.builder().option("name", NAME)
+				.build()));
+			assertThat(await(created.listProcesses())).isEmpty();
+
+			wm.verify(1, getRequestedFor(urlEqualTo("/v0/sandboxes/" + NAME)));
+			wm.verify(getRequestedFor(urlEqualTo(fallback + "/process")));
+		}
+		finally {
+			edge.close();
+		}
+	}
+
 	@Test
 	void createWithoutAnythingUsesTheSdkDefaultsAndAGeneratedName() {
 		wm.stubFor(post(urlEqualTo("/v0/sandboxes")).willReturn(okJson(sandbox(wm, "DEPLOYED", "RUNNING"))));

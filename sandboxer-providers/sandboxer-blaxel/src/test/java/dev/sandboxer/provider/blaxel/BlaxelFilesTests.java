@@ -124,6 +124,47 @@ class BlaxelFilesTests {
 	}
 
 	@Test
+	void aMebibyteOfRandomBytesRoundTripsThroughAStreamedWriteAndAStreamedRead() throws Exception {
+		byte[] content = new byte[1024 * 1024];
+		new Random(7).nextBytes(content);
+		String file = SANDBOX_PATH + "/filesystem/%2Fdata%2Fblob.bin";
+		wm.stubFor(put(urlEqualTo(file)).willReturn(okJson("{\"message\":\"Binary file uploaded successfully\"}")
+			.withTransformers("replay")));
+		wm.stubFor(get(urlEqualTo(file)).withHeader("Accept", equalTo("application/octet-stream"))
+			.willReturn(aResponse().withStatus(200)
+				.withHeader("Content-Type", "application/octet-stream")
+				.withHeader("Content-Disposition", "attachment; filename=\"blob.bin\"")
+				.withTransformers("replay")));
+		java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+		InputStream source = new java.io.ByteArrayInputStream(content) {
+			@Override
+			public void close() {
+				closed.set(true);
+			}
+		};
+
+		await(this.sandbox.writeFileStream("/data/blob.bin", source, 0600, null));
+		byte[] read;
+		try (InputStream in = await(this.sandbox.readFileStream("/data/blob.bin"))) {
+			read = in.readAllBytes();
+		}
+
+		assertThat(read).isEqualTo(content);
+		assertThat(closed).isTrue();
+		// Streamed: a multipart body of unknown length goes out chunked, read from the stream as it is sent.
+		wm.verify(putRequestedFor(urlEqualTo(file)).withHeader("Authorization", equalTo("Bearer " + API_KEY))
+			.withHeader("X-Blaxel-Workspace", equalTo(WORKSPACE))
+			.withHeader("Content-Type", containing("multipart/form-data"))
+			.withHeader("Transfer-Encoding", equalTo("chunked"))
+			.withHeader("Content-Length", com.github.tomakehurst.wiremock.client.WireMock.absent())
+			.withRequestBodyPart(aMultipart("permissions").withBody(equalTo("0600")).build())
+			.withRequestBodyPart(aMultipart("file").withHeader("Content-Disposition", containing("filename=\"blob.bin\""))
+				.withHeader("Content-Type", equalTo("application/octet-stream"))
+				.withBody(binaryEqualTo(content))
+				.build()));
+	}
+
+	@Test
 	void aStreamedReadDeliversTheFileAsItArrives() throws Exception {
 		wm.stubFor(get(urlEqualTo(SANDBOX_PATH + "/filesystem/%2Fetc%2Fhostname")).willReturn(aResponse()
 			.withHeader("Content-Disposition", "attachment; filename=\"hostname\"")
