@@ -42,6 +42,8 @@ public final class ProviderConfig {
 
 	private final Function<String, @Nullable String> environment;
 
+	private final Map<Class<?>, Object> extensions;
+
 	private ProviderConfig(Builder builder) {
 		this.apiKey = blankToNull(builder.apiKey);
 		this.baseUrl = (builder.baseUrl != null) ? validUrl(builder.baseUrl, "base-url") : null;
@@ -49,6 +51,7 @@ public final class ProviderConfig {
 		this.retry = builder.retry;
 		this.extras = Collections.unmodifiableMap(new LinkedHashMap<>(builder.extras));
 		this.environment = builder.environment;
+		this.extensions = Map.copyOf(builder.extensions);
 	}
 
 	public static ProviderConfig empty() {
@@ -206,6 +209,15 @@ public final class ProviderConfig {
 		return value(setting).map((url) -> validUrl(url, setting.key()));
 	}
 
+	/**
+	 * An object handed to the provider's transport by type, such as the HTTP toolkit's client customizer (proxies,
+	 * TLS, instrumentation). Core knows none of these types; it only carries them, so a framework can reach the
+	 * transport of every provider without knowing the providers.
+	 */
+	public <T> Optional<T> extension(Class<T> type) {
+		return Optional.ofNullable(this.extensions.get(type)).map(type::cast);
+	}
+
 	/** A copy with some settings changed. */
 	public Builder toBuilder() {
 		Builder builder = new Builder();
@@ -215,6 +227,7 @@ public final class ProviderConfig {
 		builder.retry = this.retry;
 		builder.extras.putAll(this.extras);
 		builder.environment = this.environment;
+		builder.extensions.putAll(this.extensions);
 		return builder;
 	}
 
@@ -317,7 +330,15 @@ public final class ProviderConfig {
 
 		private Function<String, @Nullable String> environment = System::getenv;
 
+		private final Map<Class<?>, Object> extensions = new LinkedHashMap<>();
+
 		private Builder() {
+		}
+
+		/** Hands an object to the provider's transport; see {@link ProviderConfig#extension(Class)}. */
+		public <T> Builder extension(Class<T> type, T value) {
+			this.extensions.put(Objects.requireNonNull(type, "type"), type.cast(Objects.requireNonNull(value, "value")));
+			return this;
 		}
 
 		public Builder apiKey(@Nullable String apiKey) {

@@ -81,6 +81,17 @@ class ProviderConfigTests {
 	}
 
 	@Test
+	void extensionsAreFoundByTypeSurviveToBuilderAndStayOutOfToString() {
+		Runnable hook = () -> {
+		};
+		ProviderConfig config = ProviderConfig.builder().extension(Runnable.class, hook).build();
+		assertThat(config.extension(Runnable.class)).containsSame(hook);
+		assertThat(config.extension(String.class)).isEmpty();
+		assertThat(config.toBuilder().build().extension(Runnable.class)).containsSame(hook);
+		assertThat(config.toString()).doesNotContain("Runnable").doesNotContain("Lambda");
+	}
+
+	@Test
 	void missingApiKeySaysWhatToSet() {
 		ProviderConfig config = ProviderConfig.builder().environment((name) -> null).build();
 		assertThatExceptionOfType(BadConfigException.class)

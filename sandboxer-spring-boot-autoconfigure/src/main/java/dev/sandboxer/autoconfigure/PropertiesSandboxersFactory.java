@@ -40,15 +40,18 @@ final class PropertiesSandboxersFactory {
 
 	private final Environment environment;
 
+	private final List<ProviderConfigCustomizer> configCustomizers;
+
 	PropertiesSandboxersFactory(SandboxerProperties properties, ProviderRegistry providerRegistry,
 			ObservationRegistry observationRegistry, @Nullable SandboxerObservationConvention observationConvention,
-			Environment environment) {
+			Environment environment, List<ProviderConfigCustomizer> configCustomizers) {
 		this.properties = properties;
 		this.entries = new SandboxerEntries(properties, environment);
 		this.providerRegistry = providerRegistry;
 		this.observationRegistry = observationRegistry;
 		this.observationConvention = observationConvention;
 		this.environment = environment;
+		this.configCustomizers = configCustomizers;
 	}
 
 	/**
@@ -83,9 +86,12 @@ final class PropertiesSandboxersFactory {
 		long start = System.nanoTime();
 		String type = this.entries.type(name);
 		try {
+			List<ProviderSetting> declared = declaredSettings(type);
+			Map<String, String> providerSettings = ProviderEntrySettings.read(this.environment, name, type, declared);
 			Sandboxer sandboxer = Sandboxer.builder(type)
 				.name(name)
-				.config(this.entries.config(name, this.environment::getProperty, providerSettings(name, type)))
+				.config(this.entries.config(name, EnvironmentFallbacks.forEntry(this.entries, name, declared,
+						providerSettings, this.environment::getProperty), providerSettings, this.configCustomizers))
 				.providerRegistry(this.providerRegistry)
 				.observationRegistry(this.observationRegistry)
 				.observationConvention(this.observationConvention)
@@ -102,16 +108,14 @@ final class PropertiesSandboxersFactory {
 		}
 	}
 
-	/** What the entry sets besides the common keys, checked against what its provider declares. */
-	private Map<String, String> providerSettings(String name, String type) {
-		List<ProviderSetting> declared;
+	/** The settings the entry's provider declares, against which the entry's own keys are read and checked. */
+	private List<ProviderSetting> declaredSettings(String type) {
 		try {
-			declared = this.providerRegistry.find(ProviderName.of(type)).map(ProviderFactory::settings).orElse(List.of());
+			return this.providerRegistry.find(ProviderName.of(type)).map(ProviderFactory::settings).orElse(List.of());
 		}
 		catch (IllegalArgumentException ex) {
-			declared = List.of(); // not a provider name at all: the registry says so when the client is built
+			return List.of(); // not a provider name at all: the registry says so when the client is built
 		}
-		return ProviderEntrySettings.read(this.environment, name, type, declared);
 	}
 
 }

@@ -26,16 +26,18 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
  * so that a typo fails start-up instead of being ignored.
  * <p>
  * The keys every entry takes ({@code type}, {@code api-key}, {@code base-url}, {@code default-timeout},
- * {@code command-timeout}, {@code retry.*}) are bound by {@link SandboxerProperties}, not here. A provider that declares no settings is handed
+ * {@code command-timeout}, {@code retry.*}, {@code ssl.bundle}, {@code proxy.*}) are bound by
+ * {@link SandboxerProperties}, not here. A provider that declares no settings is handed
  * every other key as text, as it is written.
  */
 final class ProviderEntrySettings {
 
 	/** The first element of the keys {@link SandboxerProperties.Provider} binds, in Spring's uniform form. */
 	private static final Set<String> COMMON = Set.of("type", "apikey", "baseurl", "defaulttimeout", "commandtimeout",
-			"retry");
+			"retry", "ssl", "proxy");
 
-	private static final String COMMON_KEYS = "type, api-key, base-url, default-timeout, command-timeout, retry.*";
+	private static final String COMMON_KEYS = "type, api-key, base-url, default-timeout, command-timeout, retry.*, "
+			+ "ssl.bundle, proxy.*";
 
 	private ProviderEntrySettings() {
 	}

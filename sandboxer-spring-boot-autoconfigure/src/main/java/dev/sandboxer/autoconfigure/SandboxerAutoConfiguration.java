@@ -47,10 +47,10 @@ public final class SandboxerAutoConfiguration {
 	Sandboxers sandboxers(SandboxerProperties properties, ProviderRegistry providerRegistry,
 			ObjectProvider<ObservationRegistry> observationRegistry,
 			ObjectProvider<SandboxerObservationConvention> observationConvention, Environment environment,
-			ConfigurableListableBeanFactory beanFactory) {
+			ObjectProvider<ProviderConfigCustomizer> configCustomizers, ConfigurableListableBeanFactory beanFactory) {
 		return new PropertiesSandboxersFactory(properties, providerRegistry,
 				observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP), observationConvention.getIfUnique(),
-				environment)
+				environment, configCustomizers.orderedStream().toList())
 			.create(beanFactory);
 	}
 

@@ -1,13 +1,13 @@
 package dev.sandboxer.autoconfigure;
 
 import java.util.Arrays;
-import java.util.function.Supplier;
 
 import dev.sandboxer.AsyncSandboxer;
 import dev.sandboxer.Sandboxer;
-import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.support.AbstractBeanDefinition;
 import org.springframework.beans.factory.support.AutowireCandidateQualifier;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.RootBeanDefinition;
@@ -22,19 +22,24 @@ import org.springframework.core.type.AnnotationMetadata;
  * <p>
  * An application replaces an entry's client by declaring a bean named {@code <entry>Sandboxer}; the registry, the
  * asynchronous bean, health and metrics then use that bean for the entry.
+ * <p>
+ * The definitions name a static factory method and carry the entry's name as an argument, never a lambda, so that
+ * Spring's AOT processing can write them as code ({@code process-aot}, native images). As with every bean condition
+ * under AOT, the set of entries is fixed when the application is processed; their settings are still read at run
+ * time.
  */
 final class SandboxerBeanRegistrar implements ImportBeanDefinitionRegistrar {
 
-	/** Marks the bean definitions made here, to tell them from the application's own. */
-	static final String ENTRY_ATTRIBUTE = SandboxerBeanRegistrar.class.getName() + ".entry";
+	/**
+	 * Marks the bean definitions made here, to tell them from the application's own. A role, not an attribute:
+	 * AOT writes a definition's role into its generated code but drops its attributes.
+	 */
+	static final int ENTRY_ROLE = BeanDefinition.ROLE_SUPPORT;
 
 	private final Environment environment;
 
-	private final BeanFactory beanFactory;
-
-	SandboxerBeanRegistrar(Environment environment, BeanFactory beanFactory) {
+	SandboxerBeanRegistrar(Environment environment) {
 		this.environment = environment;
-		this.beanFactory = beanFactory;
 	}
 
 	/** The name of the blocking bean of an entry: {@code e2bSandboxer}. */
@@ -50,8 +55,7 @@ final class SandboxerBeanRegistrar implements ImportBeanDefinitionRegistrar {
 	/** Whether the application declared its own bean for the blocking client of an entry. */
 	static boolean isOverridden(ListableBeanFactory beanFactory, BeanDefinitionRegistry registry, String entry) {
 		String name = sandboxerBeanName(entry);
-		return beanFactory.containsBeanDefinition(name)
-				&& registry.getBeanDefinition(name).getAttribute(ENTRY_ATTRIBUTE) == null;
+		return beanFactory.containsBeanDefinition(name) && registry.getBeanDefinition(name).getRole() != ENTRY_ROLE;
 	}
 
 	@Override
@@ -60,29 +64,28 @@ final class SandboxerBeanRegistrar implements ImportBeanDefinitionRegistrar {
 		boolean applicationHasPrimary = hasPrimarySandboxer(registry);
 		for (String entry : entries.entries().keySet()) {
 			boolean primary = entry.equals(entries.defaultName()) && !applicationHasPrimary;
-			register(registry, sandboxerBeanName(entry), Sandboxer.class, entry, primary,
-					() -> sandboxers().get(entry));
-			register(registry, asyncSandboxerBeanName(entry), AsyncSandboxer.class, entry, primary,
-					() -> sandboxers().getAsync(entry));
+			register(registry, sandboxerBeanName(entry), Sandboxer.class, "sandboxer", entry, primary);
+			register(registry, asyncSandboxerBeanName(entry), AsyncSandboxer.class, "asyncSandboxer", entry, primary);
 		}
 	}
 
-	private <T> void register(BeanDefinitionRegistry registry, String beanName, Class<T> type, String entry,
-			boolean primary, Supplier<T> supplier) {
+	private void register(BeanDefinitionRegistry registry, String beanName, Class<?> type, String factoryMethod,
+			String entry, boolean primary) {
 		if (registry.containsBeanDefinition(beanName)) {
 			return;
 		}
-		RootBeanDefinition definition = new RootBeanDefinition(type, supplier);
+		RootBeanDefinition definition = new RootBeanDefinition(SandboxerEntryBeans.class);
+		definition.setFactoryMethodName(factoryMethod);
+		definition.setTargetType(type);
+		// The entry is given; the registry is found by type, so an application's own Sandboxers serves too.
+		definition.getConstructorArgumentValues().addIndexedArgumentValue(0, entry);
+		definition.setAutowireMode(AbstractBeanDefinition.AUTOWIRE_CONSTRUCTOR);
 		definition.addQualifier(new AutowireCandidateQualifier(Qualifier.class, entry));
 		definition.setPrimary(primary);
-		definition.setAttribute(ENTRY_ATTRIBUTE, entry);
+		definition.setRole(ENTRY_ROLE);
 		// The Sandboxers registry closes the client; a second close through these views would only race it.
 		definition.setDestroyMethodName("");
 		registry.registerBeanDefinition(beanName, definition);
-	}
-
-	private Sandboxers sandboxers() {
-		return this.beanFactory.getBean(Sandboxers.class);
 	}
 
 	/** An application's own {@code @Primary Sandboxer} keeps its place: ours then is not primary too. */

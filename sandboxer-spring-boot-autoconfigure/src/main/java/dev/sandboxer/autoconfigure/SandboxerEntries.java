@@ -2,6 +2,7 @@ package dev.sandboxer.autoconfigure;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
@@ -80,10 +81,11 @@ final class SandboxerEntries {
 	 * The settings of an entry.
 	 * @param environment where providers read their environment variables ({@code E2B_API_KEY})
 	 * @param providerSettings the entry's provider-specific values, by key (see {@link ProviderEntrySettings})
+	 * @param customizers what else to hand the provider (its HTTP client's proxy and TLS, ...)
 	 * @throws SandboxerPropertyException naming the property to fix
 	 */
 	ProviderConfig config(String name, Function<String, @Nullable String> environment,
-			Map<String, String> providerSettings) {
+			Map<String, String> providerSettings, List<ProviderConfigCustomizer> customizers) {
 		Provider entry = this.entries.get(name);
 		try {
 			ProviderConfig.Builder builder = ProviderConfig.builder()
@@ -97,6 +99,9 @@ final class SandboxerEntries {
 			providerSettings.forEach(builder::extra);
 			if (entry.getCommandTimeout() != null) {
 				builder.extra(ProviderSetting.COMMAND_TIMEOUT.key(), entry.getCommandTimeout().toString());
+			}
+			for (ProviderConfigCustomizer customizer : customizers) {
+				customizer.customize(name, type(name), entry, builder);
 			}
 			return builder.build();
 		}
@@ -116,7 +121,16 @@ final class SandboxerEntries {
 		String key = ex.property().orElse(null);
 		String property = (key != null) ? entryPrefix(name) + "." + key : entryPrefix(name);
 		return new SandboxerPropertyException(ex.provider(), property,
-				"Sandboxer provider '" + name + "' (type '" + type(name) + "'): " + ex.getMessage());
+				"Sandboxer provider '" + name + "' (type '" + type(name) + "'): " + withoutProvider(ex.getMessage(), type(name)));
+	}
+
+	/**
+	 * The provider's message without its own mention of the provider type, which the prefix above already gives:
+	 * "No API key for provider 'e2b': set ..." reads "No API key: set ...", "Provider 'x' needs 'y'" reads
+	 * "Missing 'y'".
+	 */
+	private static String withoutProvider(String message, String type) {
+		return message.replace(" for provider '" + type + "'", "").replace("Provider '" + type + "' needs ", "Missing ");
 	}
 
 	static String entryPrefix(String name) {

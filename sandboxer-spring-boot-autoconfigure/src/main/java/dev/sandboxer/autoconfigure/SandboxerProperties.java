@@ -47,6 +47,11 @@ public class SandboxerProperties {
 	private final Health health = new Health();
 
 	/**
+	 * The 'sandboxes' Actuator endpoint.
+	 */
+	private final Endpoint endpoint = new Endpoint();
+
+	/**
 	 * Provider instances by name. The name qualifies the beans and names the provider in metrics and health. With
 	 * no entry at all, a single 'local' provider is configured.
 	 */
@@ -92,6 +97,10 @@ public class SandboxerProperties {
 		return this.health;
 	}
 
+	public Endpoint getEndpoint() {
+		return this.endpoint;
+	}
+
 	public Map<String, Provider> getProviders() {
 		return this.providers;
 	}
@@ -133,6 +142,24 @@ public class SandboxerProperties {
 		 * Retries of idempotent calls; unset values come from 'sandboxer.retry'.
 		 */
 		private final Retry retry = new Retry();
+
+		/**
+		 * TLS of the provider's HTTP calls (vendor providers).
+		 */
+		private final Ssl ssl = new Ssl();
+
+		/**
+		 * Proxy of the provider's HTTP calls (vendor providers).
+		 */
+		private final Proxy proxy = new Proxy();
+
+		public Ssl getSsl() {
+			return this.ssl;
+		}
+
+		public Proxy getProxy() {
+			return this.proxy;
+		}
 
 		public @Nullable String getType() {
 			return this.type;
@@ -177,6 +204,124 @@ public class SandboxerProperties {
 		public Retry getRetry() {
 			return this.retry;
 		}
+
+	}
+
+	/**
+	 * TLS of a provider's HTTP calls.
+	 */
+	public static class Ssl {
+
+		/**
+		 * Name of the SSL bundle (spring.ssl.bundle.*) whose trust material, and key material for mutual TLS, the
+		 * provider's HTTP client uses instead of the JVM's defaults.
+		 */
+		private @Nullable String bundle;
+
+		public @Nullable String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(@Nullable String bundle) {
+			this.bundle = bundle;
+		}
+
+	}
+
+	/**
+	 * A proxy for a provider's HTTP calls; HTTPS goes through it with CONNECT.
+	 */
+	public static class Proxy {
+
+		/**
+		 * Kind of proxy.
+		 */
+		private ProxyType type = ProxyType.HTTP;
+
+		/**
+		 * Host of the proxy. When not set, calls go direct.
+		 */
+		private @Nullable String host;
+
+		/**
+		 * Port of the proxy; required with a host.
+		 */
+		private @Nullable Integer port;
+
+		/**
+		 * User name, when the proxy asks for one.
+		 */
+		private @Nullable String username;
+
+		/**
+		 * Password of that user.
+		 */
+		private @Nullable String password;
+
+		/**
+		 * Hosts reached directly, not through the proxy, as in Java's http.nonProxyHosts: 'localhost|*.internal'.
+		 */
+		private @Nullable String nonProxyHosts;
+
+		public ProxyType getType() {
+			return this.type;
+		}
+
+		public void setType(ProxyType type) {
+			this.type = type;
+		}
+
+		public @Nullable String getHost() {
+			return this.host;
+		}
+
+		public void setHost(@Nullable String host) {
+			this.host = host;
+		}
+
+		public @Nullable Integer getPort() {
+			return this.port;
+		}
+
+		public void setPort(@Nullable Integer port) {
+			this.port = port;
+		}
+
+		public @Nullable String getUsername() {
+			return this.username;
+		}
+
+		public void setUsername(@Nullable String username) {
+			this.username = username;
+		}
+
+		public @Nullable String getPassword() {
+			return this.password;
+		}
+
+		public void setPassword(@Nullable String password) {
+			this.password = password;
+		}
+
+		public @Nullable String getNonProxyHosts() {
+			return this.nonProxyHosts;
+		}
+
+		public void setNonProxyHosts(@Nullable String nonProxyHosts) {
+			this.nonProxyHosts = nonProxyHosts;
+		}
+
+	}
+
+	/**
+	 * Kinds of proxy.
+	 */
+	public enum ProxyType {
+
+		/** An HTTP proxy (CONNECT for HTTPS). */
+		HTTP,
+		/** A SOCKS 5 proxy. */
+		SOCKS5
 
 	}
 
@@ -243,6 +388,20 @@ public class SandboxerProperties {
 		 */
 		private Duration timeout = Duration.ofSeconds(10);
 
+		/**
+		 * Whether a provider that fails its check is DOWN, which fails the application's health (HTTP 503). When
+		 * false, it is PROVIDER_DOWN, which shows the failure without failing the application.
+		 */
+		private boolean allowToFail;
+
+		public boolean isAllowToFail() {
+			return this.allowToFail;
+		}
+
+		public void setAllowToFail(boolean allowToFail) {
+			this.allowToFail = allowToFail;
+		}
+
 		public Duration getCacheTimeToLive() {
 			return this.cacheTimeToLive;
 		}
@@ -250,6 +409,27 @@ public class SandboxerProperties {
 		public void setCacheTimeToLive(Duration cacheTimeToLive) {
 			this.cacheTimeToLive = cacheTimeToLive;
 		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+	}
+
+	/**
+	 * The 'sandboxes' Actuator endpoint.
+	 */
+	public static class Endpoint {
+
+		/**
+		 * How long the endpoint waits for the providers (a listing asks all of them at once); a provider that has not
+		 * answered by then is reported as timed out.
+		 */
+		private Duration timeout = Duration.ofSeconds(10);
 
 		public Duration getTimeout() {
 			return this.timeout;

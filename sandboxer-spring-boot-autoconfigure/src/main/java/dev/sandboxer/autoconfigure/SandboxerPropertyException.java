@@ -11,7 +11,7 @@ public class SandboxerPropertyException extends BadConfigException {
 
 	private final @Nullable String action;
 
-	SandboxerPropertyException(@Nullable String provider, String property, String message) {
+	public SandboxerPropertyException(@Nullable String provider, String property, String message) {
 		this(provider, property, message, null);
 	}
 

@@ -24,7 +24,7 @@ class SandboxerPropertyFailureAnalyzer extends AbstractFailureAnalyzer<Sandboxer
 		}
 		if (property.endsWith(".api-key")) {
 			return "Set '" + property + "' (for example from an environment variable: " + property
-					+ ": ${MY_API_KEY}), or set the environment variable named above.";
+					+ ": ${MY_API_KEY:}), or set the environment variable named above.";
 		}
 		return "Review the value of the property '" + property + "'.";
 	}

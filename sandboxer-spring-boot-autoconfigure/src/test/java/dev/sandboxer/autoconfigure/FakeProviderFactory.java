@@ -10,6 +10,8 @@ import dev.sandboxer.config.ProviderConfig;
 import dev.sandboxer.config.ProviderSetting;
 import dev.sandboxer.error.UnauthorizedException;
 import dev.sandboxer.model.ProviderName;
+import dev.sandboxer.model.ListSandboxesFilter;
+import dev.sandboxer.model.SandboxInfo;
 import dev.sandboxer.spi.ProviderFactory;
 import dev.sandboxer.spi.SandboxProvider;
 import dev.sandboxer.testing.InMemoryProvider;
@@ -47,6 +49,9 @@ public final class FakeProviderFactory implements ProviderFactory {
 
 	public static final ProviderSetting IMAGE = ProviderSetting.text("image", "Image of new sandboxes.");
 
+	public static final ProviderSetting API_KEY = ProviderSetting.text(ProviderSetting.API_KEY, "Key.")
+		.withEnvironment(API_KEY_VARIABLE);
+
 	private boolean declaresSettings = true;
 
 	/** This factory, declaring no settings, as third-party providers written before declarations do. */
@@ -62,7 +67,7 @@ public final class FakeProviderFactory implements ProviderFactory {
 
 	@Override
 	public List<ProviderSetting> settings() {
-		return this.declaresSettings ? List.of(POLL_INTERVAL, IMAGE) : List.of();
+		return this.declaresSettings ? List.of(API_KEY, POLL_INTERVAL, IMAGE) : List.of();
 	}
 
 	@Override
@@ -89,6 +94,12 @@ public final class FakeProviderFactory implements ProviderFactory {
 
 		private final String apiKey;
 
+		/** When set, every ping answers with this future instead (a never-completing one stands for a hung engine). */
+		public volatile CompletableFuture<Map<String, String>> pingAnswer;
+
+		/** When set, every listing answers with this future instead. */
+		public volatile CompletableFuture<List<SandboxInfo>> listAnswer;
+
 		FakeProvider(ProviderName name, ProviderConfig config, String apiKey) {
 			super(name);
 			this.config = config;
@@ -96,8 +107,16 @@ public final class FakeProviderFactory implements ProviderFactory {
 		}
 
 		@Override
+		public CompletableFuture<List<SandboxInfo>> listSandboxes(ListSandboxesFilter filter) {
+			return (this.listAnswer != null) ? this.listAnswer : super.listSandboxes(filter);
+		}
+
+		@Override
 		public CompletableFuture<Map<String, String>> ping() {
 			CompletableFuture<Map<String, String>> answer = super.ping();
+			if (this.pingAnswer != null) {
+				return this.pingAnswer;
+			}
 			if ("wrong-key".equals(this.apiKey)) {
 				return CompletableFuture.failedFuture(
 						new UnauthorizedException(name().id(), "The provider refused the API key (HTTP 401)"));

@@ -1,6 +1,7 @@
 package dev.sandboxer.autoconfigure;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import dev.sandboxer.AsyncSandboxer;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.NoUniqueBeanDefinitionException;
 import org.springframework.beans.factory.annotation.BeanFactoryAnnotationUtils;
+import org.springframework.beans.factory.support.AbstractBeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
@@ -230,6 +232,72 @@ class SandboxerAutoConfigurationTests {
 				assertThat(this.fake.only().config.requireApiKey("fake", FakeProviderFactory.API_KEY_VARIABLE))
 					.isEqualTo("env-key");
 			});
+	}
+
+	@Test
+	void environmentVariableShouldBackNoEntryWhenSeveralHaveItsType() {
+		this.contextRunner
+			.withPropertyValues("sandboxer.providers.fake.api-key=first-account", "sandboxer.providers.fake-eu.type=fake",
+					"sandboxer.providers.fake-eu.image=x", FakeProviderFactory.API_KEY_VARIABLE + "=env-key")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOfSatisfying(SandboxerPropertyException.class, (ex) -> {
+						assertThat(ex.property()).hasValue("sandboxer.providers.fake-eu.api-key");
+						assertThat(ex.getMessage()).contains("FAKE_API_KEY is set", "2 entries have type 'fake'")
+							.doesNotContain("env-key", "first-account");
+					});
+			});
+	}
+
+	@Test
+	void entriesOfOneTypeThatSetTheirOwnKeysShouldNotReadTheEnvironment() {
+		this.contextRunner
+			.withPropertyValues("sandboxer.providers.fake.api-key=one", "sandboxer.providers.fake-eu.type=fake",
+					"sandboxer.providers.fake-eu.api-key=two", FakeProviderFactory.API_KEY_VARIABLE + "=env-key")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(this.fake.created).hasSize(2)
+					.allSatisfy((provider) -> assertThat(provider.config.env(FakeProviderFactory.API_KEY_VARIABLE))
+						.isEmpty());
+				assertThat(this.fake.created).extracting((provider) -> provider.config.apiKey().orElseThrow())
+					.containsExactly("one", "two");
+			});
+	}
+
+	@Test
+	void missingKeyShouldSayTheProviderOnce() {
+		this.contextRunner.withPropertyValues("sandboxer.providers.fake-nokey.type=fake",
+				"sandboxer.providers.fake-nokey.image=x")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessage("Sandboxer provider 'fake-nokey' (type 'fake'): No API key: set 'api-key' or the "
+						+ "environment variable FAKE_API_KEY"));
+	}
+
+	@Test
+	void keyFromAnUnsetVariableWithAnEmptyDefaultShouldFailWithTheStartersOwnAnalysis() {
+		this.contextRunner.withPropertyValues("sandboxer.providers.fake.api-key=${SANDBOXER_TEST_UNSET_KEY:}")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOfSatisfying(SandboxerPropertyException.class,
+						(ex) -> assertThat(ex.property()).hasValue("sandboxer.providers.fake.api-key")));
+	}
+
+	@Test
+	void entryBeansShouldBeDefinitionsThatAotCanWrite() {
+		this.contextRunner.withPropertyValues("sandboxer.providers.fake.api-key=k").run((context) -> {
+			for (String name : List.of("fakeSandboxer", "fakeAsyncSandboxer")) {
+				AbstractBeanDefinition definition = (AbstractBeanDefinition) context.getBeanFactory()
+					.getBeanDefinition(name);
+				assertThat(definition.getInstanceSupplier()).isNull();
+				assertThat(definition.getBeanClass()).isEqualTo(SandboxerEntryBeans.class);
+				assertThat(definition.getFactoryMethodName()).isNotNull();
+				assertThat(definition.getRole()).isEqualTo(SandboxerBeanRegistrar.ENTRY_ROLE);
+			}
+		});
 	}
 
 	@Test

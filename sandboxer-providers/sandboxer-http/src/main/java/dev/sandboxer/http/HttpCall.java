@@ -92,6 +92,9 @@ public final class HttpCall {
 
 	private String operation;
 
+	/** The operation as observations see it: its given name, else only the method (the path may hold ids). */
+	private String operationName;
+
 	private @Nullable Duration timeout;
 
 	private @Nullable Boolean safeToRepeat;
@@ -109,11 +112,13 @@ public final class HttpCall {
 		this.method = method;
 		this.uri = uri;
 		this.operation = method.name() + " " + uri.getRawPath();
+		this.operationName = method.name();
 	}
 
 	/** What the call does, in the user's words ({@code info}, {@code runCommand}), for messages and logs. */
 	public HttpCall operation(String operation) {
 		this.operation = Objects.requireNonNull(operation, "operation");
+		this.operationName = operation;
 		return this;
 	}
 
@@ -268,6 +273,7 @@ public final class HttpCall {
 		WebClient.RequestBodySpec spec = (this.longLived ? this.client.streamWebClient() : this.client.webClient())
 			.method(this.method)
 			.uri(this.uri)
+			.attribute(VendorHttpClient.OPERATION_ATTRIBUTE, this.operationName)
 			.headers((target) -> target.addAll(this.headers));
 		Duration callTimeout = this.timeout;
 		if (callTimeout != null) {

@@ -6,6 +6,7 @@ import java.util.Objects;
 
 import dev.sandboxer.config.ProviderConfig;
 import io.netty.channel.ChannelOption;
+import org.jspecify.annotations.Nullable;
 import reactor.core.scheduler.NonBlocking;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
@@ -30,6 +31,12 @@ import org.springframework.web.reactive.function.client.WebClient;
  * (see {@link HttpCall#stream()}), so user callbacks never run there.
  */
 public final class VendorHttpClient implements AutoCloseable {
+
+	/**
+	 * The request attribute holding a call's operation name ({@code ping}, {@code create}), a low-cardinality name
+	 * for observations, unlike the URL, which holds sandbox ids.
+	 */
+	public static final String OPERATION_ATTRIBUTE = VendorHttpClient.class.getName() + ".operation";
 
 	/** Bodies read whole (JSON answers, error bodies) may be this large; streams are not limited by it. */
 	public static final int DEFAULT_MAX_IN_MEMORY_BYTES = 16 * 1024 * 1024;
@@ -90,11 +97,15 @@ public final class VendorHttpClient implements AutoCloseable {
 			// Reactor Netty would otherwise resend a request whose connection dropped, create calls included;
 			// RetryPolicy decides instead, and only for calls that are safe to repeat.
 			.disableRetry(true);
-		return WebClient.builder()
+		// Proxies, trust and instrumentation from the application, applied alike to both pools.
+		VendorHttpCustomizer customizer = builder.customizer();
+		httpClient = customizer.customize(httpClient);
+		WebClient.Builder webClient = WebClient.builder()
 			.clientConnector(new ReactorClientHttpConnector(httpClient))
 			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(builder.maxInMemoryBytes))
-			.defaultHeader(HttpHeaders.USER_AGENT, "sandboxer-java")
-			.build();
+			.defaultHeader(HttpHeaders.USER_AGENT, "sandboxer-java");
+		customizer.customize(webClient);
+		return webClient.build();
 	}
 
 	/**
@@ -188,6 +199,8 @@ public final class VendorHttpClient implements AutoCloseable {
 
 		private int maxInMemoryBytes = DEFAULT_MAX_IN_MEMORY_BYTES;
 
+		private @Nullable VendorHttpCustomizer customizer;
+
 		private Builder(String provider, ProviderConfig config) {
 			this.provider = Objects.requireNonNull(provider, "provider");
 			this.config = Objects.requireNonNull(config, "config");
@@ -229,6 +242,23 @@ public final class VendorHttpClient implements AutoCloseable {
 		public Builder maxInMemoryBytes(int maxInMemoryBytes) {
 			this.maxInMemoryBytes = maxInMemoryBytes;
 			return this;
+		}
+
+		/**
+		 * Changes the HTTP client as it is built. When none is given, the configuration's
+		 * {@link ProviderConfig#extension(Class) extension} of type {@link VendorHttpCustomizer} is used, if any.
+		 */
+		public Builder customizer(VendorHttpCustomizer customizer) {
+			this.customizer = Objects.requireNonNull(customizer, "customizer");
+			return this;
+		}
+
+		private VendorHttpCustomizer customizer() {
+			if (this.customizer != null) {
+				return this.customizer;
+			}
+			return this.config.extension(VendorHttpCustomizer.class).orElseGet(() -> new VendorHttpCustomizer() {
+			});
 		}
 
 		public VendorHttpClient build() {

@@ -1,9 +1,11 @@
 package dev.sandboxer.autoconfigure.endpoint;
 
 import dev.sandboxer.autoconfigure.SandboxerAutoConfiguration;
+import dev.sandboxer.autoconfigure.SandboxerProperties;
 import dev.sandboxer.autoconfigure.Sandboxers;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -23,8 +25,16 @@ public final class SandboxesEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SandboxesEndpoint sandboxesEndpoint(Sandboxers sandboxers) {
-		return new SandboxesEndpoint(sandboxers);
+	SandboxesEndpoint sandboxesEndpoint(Sandboxers sandboxers, SandboxerProperties properties) {
+		return new SandboxesEndpoint(sandboxers, properties.getEndpoint().getTimeout());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(SandboxesEndpoint.class)
+	@ConditionalOnAvailableEndpoint(endpoint = SandboxesEndpoint.class, exposure = EndpointExposure.WEB)
+	SandboxesEndpointWebExtension sandboxesEndpointWebExtension(SandboxesEndpoint endpoint) {
+		return new SandboxesEndpointWebExtension(endpoint);
 	}
 
 }

@@ -44,6 +44,12 @@ final class E2bStub {
 				 "envdAccessToken": "envd-token", "cpuCount": 2, "memoryMB": 512, "diskSizeMB": 1024,
 				 "metadata": {}, "state": "running"}
 				""".formatted(CREATED_ID))));
+		this.server.stubFor(get(urlPathEqualTo("/sandboxes/" + LISTED_ID)).willReturn(okJson("""
+				{"sandboxID": "%s", "templateID": "base", "clientID": "c1",
+				 "startedAt": "2026-11-26T10:00:00Z", "endAt": "2026-11-26T11:00:00Z", "envdVersion": "0.2.0",
+				 "cpuCount": 2, "memoryMB": 512, "diskSizeMB": 1024, "metadata": {"team": "docs"},
+				 "state": "running"}
+				""".formatted(LISTED_ID))));
 		this.server.stubFor(delete(urlPathEqualTo("/sandboxes/" + CREATED_ID)).willReturn(aResponse().withStatus(204)));
 		return this;
 	}

@@ -28,7 +28,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
 		"sandboxer.default-provider=local", "sandboxer.providers.local.image=sandboxer-test/busybox:latest",
-		"sandboxer.health.cache-time-to-live=0s" })
+		"sandboxer.health.cache-time-to-live=0s",
+		// The readiness group the README documents: a provider's failure takes the app out of rotation only.
+		"management.endpoint.health.group.readiness.include=readinessState,sandboxer",
+		"management.endpoint.health.group.readiness.show-details=always",
+		"management.endpoint.health.group.readiness.status.order=down,out-of-service,provider-down,up,unknown",
+		"management.endpoint.health.group.readiness.status.http-mapping.provider-down=503" })
 class WebApplicationTests {
 
 	private static final E2bStub e2b = new E2bStub().start();
@@ -93,18 +98,27 @@ class WebApplicationTests {
 	}
 
 	@Test
-	void unauthorizedE2bShouldBeDownWithItsReasonAndNoKey() {
+	void unauthorizedE2bShouldShowWithItsReasonAndNoKeyWithoutFailingTheAppButFailReadiness() {
 		StubMapping refusal = e2b.server().stubFor(get(urlPathEqualTo("/v2/sandboxes")).atPriority(1)
 			.willReturn(aResponse().withStatus(401)
 				.withHeader("Content-Type", "application/json")
 				.withBody("{\"code\": 401, \"message\": \"Invalid API key\"}")));
 		try {
 			HttpResponse<String> response = http().get("/actuator/health");
-			assertThat(response.statusCode()).isEqualTo(503);
+			assertThat(response.statusCode()).isEqualTo(200);
+			assertThat(Http.json(response).get("status").asString()).isEqualTo("UP");
 			JsonNode remote = Http.json(response).get("components").get("sandboxer").get("components").get("e2b");
-			assertThat(remote.get("status").asString()).isEqualTo("DOWN");
+			assertThat(remote.get("status").asString()).isEqualTo("PROVIDER_DOWN");
 			assertThat(remote.get("details").get("reason").asString()).isEqualTo("unauthorized");
+			String error = remote.get("details").get("error").asString();
+			assertThat(error.indexOf("Invalid API key")).isEqualTo(error.lastIndexOf("Invalid API key"));
 			assertThat(response.body()).doesNotContain(E2bStub.API_KEY);
+
+			HttpResponse<String> readiness = http().get("/actuator/health/readiness");
+			assertThat(readiness.statusCode()).isEqualTo(503);
+			assertThat(Http.json(readiness).get("components").get("sandboxer").get("status").asString())
+				.isEqualTo("PROVIDER_DOWN");
+			assertThat(http().get("/actuator/health/liveness").statusCode()).isEqualTo(200);
 		}
 		finally {
 			e2b.server().removeStub(refusal);
@@ -132,22 +146,38 @@ class WebApplicationTests {
 	@Test
 	void sandboxesEndpointShouldListDescribeAndKill() {
 		String id = Http.json(http().post("/sandboxes", "")).get("id").asString();
-		JsonNode providers = Http.json(http().get("/actuator/sandboxes")).get("providers");
-		assertThat(providers.get("local").get("type").asString()).isEqualTo("local");
-		assertThat(providers.get("local").get("sandboxes").toString()).contains(id);
-		JsonNode listed = providers.get("e2b").get("sandboxes").get(0);
+		JsonNode own = Http.json(http().get("/actuator/sandboxes"));
+		assertThat(own.get("scope").asString()).isEqualTo("created-here");
+		assertThat(own.get("providers").get("local").get("type").asString()).isEqualTo("local");
+		assertThat(own.get("providers").get("local").get("sandboxes").toString()).contains(id);
+		assertThat(own.get("providers").get("e2b").get("sandboxes").toString()).doesNotContain(E2bStub.LISTED_ID);
+		JsonNode all = Http.json(http().get("/actuator/sandboxes?all=true")).get("providers");
+		JsonNode listed = all.get("e2b").get("sandboxes").get(0);
 		assertThat(listed.get("id").asString()).isEqualTo(E2bStub.LISTED_ID);
 		assertThat(listed.get("createdHere").asBoolean()).isFalse();
+		assertThat(listed.get("startedAt").asString()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
 
 		JsonNode one = Http.json(http().get("/actuator/sandboxes/local/" + id));
 		assertThat(one.get("status").asString()).isEqualTo("running");
 		assertThat(one.get("createdHere").asBoolean()).isTrue();
 		assertThat(one.get("metadata").get("test-run").asString()).isEqualTo(RUN);
+		assertThat(one.get("startedAt").asString()).matches(".*\\.\\d{3}Z");
+		assertThat(one.get("expiresAt").asString()).matches(".*\\.\\d{3}Z");
+
+		HttpResponse<String> foreign = http().delete("/actuator/sandboxes/e2b/" + E2bStub.LISTED_ID);
+		assertThat(foreign.statusCode()).isEqualTo(403);
+		assertThat(Http.json(foreign).get("reason").asString()).contains("force=true");
 
 		JsonNode killed = Http.json(http().delete("/actuator/sandboxes/local/" + id));
 		assertThat(killed.get("killed").asBoolean()).isTrue();
 		assertThat(http().get("/actuator/sandboxes/local/" + id).statusCode()).isEqualTo(404);
-		assertThat(http().get("/actuator/sandboxes/nowhere/" + id).statusCode()).isEqualTo(400);
+		HttpResponse<String> again = http().delete("/actuator/sandboxes/local/" + id);
+		assertThat(again.statusCode()).isEqualTo(404);
+		assertThat(Http.json(again).get("result").asString()).isEqualTo("not_found");
+		HttpResponse<String> nowhere = http().get("/actuator/sandboxes/nowhere/" + id);
+		assertThat(nowhere.statusCode()).isEqualTo(404);
+		assertThat(Http.json(nowhere).get("reason").asString()).contains("No provider named 'nowhere'");
+		assertThat(http().delete("/actuator/sandboxes/nowhere/" + id).statusCode()).isEqualTo(404);
 	}
 
 	private Http http() {

@@ -15,7 +15,9 @@ import org.jspecify.annotations.Nullable;
  * The E2B settings: each key declared once below with its default and the official SDK's environment variable (the
  * declarations also feed the Spring Boot starter and IDE metadata), resolved once from a {@link ProviderConfig}.
  * {@code base-url} defaults to {@code https://api.<domain>}; with {@code sandbox-url} every envd call goes to that
- * one URL. The API key is kept out of this record; see {@link E2bProvider}.
+ * one URL. A {@code base-url} set alone (no {@code sandbox-url}, no domain) whose host does not begin with
+ * {@code api.} is taken to serve envd too, as a test server or a gateway does: one URL is then enough. The API key is
+ * kept out of this record; see {@link E2bProvider}.
  */
 record E2bSettings(URI apiUrl, String domain, @Nullable URI sandboxUrl, int envdPort, String template,
 		Duration defaultTimeout) {
@@ -35,7 +37,8 @@ record E2bSettings(URI apiUrl, String domain, @Nullable URI sandboxUrl, int envd
 		.withEnvironment("E2B_API_KEY");
 
 	static final ProviderSetting BASE_URL = ProviderSetting
-		.text(ProviderSetting.BASE_URL, "URL of the E2B API; https://api.<domain> when not set.")
+		.text(ProviderSetting.BASE_URL, "URL of the E2B API; https://api.<domain> when not set. Set alone, to a "
+				+ "host that does not begin with 'api.' (a test server), it takes the in-sandbox calls too.")
 		.withEnvironment("E2B_API_URL");
 
 	static final ProviderSetting DOMAIN = ProviderSetting
@@ -79,7 +82,9 @@ record E2bSettings(URI apiUrl, String domain, @Nullable URI sandboxUrl, int envd
 					"'domain' must be a host name such as e2b.app (no scheme, no path), got '" + domain + "'");
 		}
 		URI apiUrl = URI.create(config.urlValue(BASE_URL).orElse("https://api." + domain));
-		URI sandboxUrl = config.urlValue(SANDBOX_URL).map(URI::create).orElse(null);
+		URI sandboxUrl = config.urlValue(SANDBOX_URL)
+			.map(URI::create)
+			.orElseGet(() -> servesEnvdToo(config, apiUrl) ? apiUrl : null);
 		long port = config.numberValue(ENVD_PORT).orElseThrow();
 		if (port < 1 || port > 65535) {
 			throw new BadConfigException(PROVIDER, ENVD_PORT.key(),
@@ -87,6 +92,18 @@ record E2bSettings(URI apiUrl, String domain, @Nullable URI sandboxUrl, int envd
 		}
 		String template = config.value(TEMPLATE).map(String::strip).orElseThrow();
 		return new E2bSettings(apiUrl, domain, sandboxUrl, (int) port, template, config.defaultTimeout());
+	}
+
+	/**
+	 * Whether the configured API URL is one host for everything: E2B's own layout puts the API on {@code api.<domain>}
+	 * and sandboxes on other hosts of that domain, so a URL on {@code api.*}, or any configured domain, keeps it.
+	 */
+	private static boolean servesEnvdToo(ProviderConfig config, URI apiUrl) {
+		boolean baseUrlSet = config.value(BASE_URL).isPresent();
+		boolean domainSet = config.extra(ENVD_DOMAIN.key())
+			.or(() -> config.extraOrEnv(DOMAIN.key(), DOMAIN.environmentVariables().toArray(String[]::new)))
+			.isPresent();
+		return baseUrlSet && !domainSet && !apiUrl.getHost().toLowerCase(Locale.ROOT).startsWith("api.");
 	}
 
 }

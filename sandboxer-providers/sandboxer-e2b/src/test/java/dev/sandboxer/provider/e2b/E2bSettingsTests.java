@@ -56,6 +56,27 @@ class E2bSettingsTests {
 	}
 
 	@Test
+	void aBaseUrlSetAloneTakesTheEnvdCallsToo() {
+		E2bSettings settings = E2bSettings.from(config(Map.of()).baseUrl("http://localhost:8080/").build());
+		assertThat(settings.apiUrl()).isEqualTo(URI.create("http://localhost:8080"));
+		assertThat(settings.sandboxUrl()).isEqualTo(URI.create("http://localhost:8080"));
+		E2bSettings fromEnvironment = E2bSettings.from(config(Map.of("E2B_API_URL", "http://127.0.0.1:9")).build());
+		assertThat(fromEnvironment.sandboxUrl()).isEqualTo(URI.create("http://127.0.0.1:9"));
+	}
+
+	@Test
+	void aBaseUrlKeepsE2bsLayoutOnAnApiHostWithADomainOrBesideASandboxUrl() {
+		assertThat(E2bSettings.from(config(Map.of()).baseUrl("https://api.eu.example").build()).sandboxUrl()).isNull();
+		assertThat(E2bSettings.from(config(Map.of()).baseUrl("https://gw.example").extra("domain", "example.dev")
+			.build()).sandboxUrl()).isNull();
+		assertThat(E2bSettings.from(config(Map.of("E2B_DOMAIN", "example.dev")).baseUrl("https://gw.example").build())
+			.sandboxUrl()).isNull();
+		assertThat(E2bSettings.from(config(Map.of()).baseUrl("http://localhost:8080")
+			.extra("sandbox-url", "http://localhost:9090")
+			.build()).sandboxUrl()).isEqualTo(URI.create("http://localhost:9090"));
+	}
+
+	@Test
 	void aMissingApiKeyNamesTheKeyToSet() {
 		assertThatExceptionOfType(BadConfigException.class)
 			.isThrownBy(() -> new E2bProviderFactory().create(config(Map.of()).build()))
