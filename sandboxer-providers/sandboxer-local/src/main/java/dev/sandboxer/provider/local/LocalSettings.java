@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * @param portBindAddress the host address published ports are bound to
  * @param connectTimeout how long to wait for a connection to the Engine, and for its answer to a short call
  * ({@code default-timeout})
- * @param commandTimeout how long a command may run when its request sets no timeout
+ * @param commandTimeout how long a command may run when its request sets no timeout ({@code command-timeout})
  * @param pullTimeout how long pulling a missing image may take before the create fails
  */
 record LocalSettings(@Nullable String dockerHost, String defaultImage, @Nullable String apiVersion,
@@ -48,16 +48,13 @@ record LocalSettings(@Nullable String dockerHost, String defaultImage, @Nullable
 		.text("port-bind-address", "Host address that published ports are bound to.")
 		.withDefault("127.0.0.1");
 
-	static final ProviderSetting COMMAND_TIMEOUT = ProviderSetting.of("command-timeout", Duration.class,
-			"How long a command may run when its request sets no timeout; 'default-timeout' when not set.");
-
 	static final ProviderSetting PULL_TIMEOUT = ProviderSetting.of("pull-timeout", Duration.class,
 			"How long pulling an image that is not on the Engine may take before the create fails.")
 		.withDefault("5m");
 
 	/** Every key this provider reads. */
 	static final List<ProviderSetting> ALL = List.of(DOCKER_HOST, API_VERSION, IMAGE, PORT_BIND_ADDRESS,
-			COMMAND_TIMEOUT, PULL_TIMEOUT);
+			PULL_TIMEOUT);
 
 	private static final Pattern API_VERSION_FORMAT = Pattern.compile("1\\.\\d{1,3}");
 
@@ -69,7 +66,8 @@ record LocalSettings(@Nullable String dockerHost, String defaultImage, @Nullable
 			.filter((value) -> !value.isEmpty())
 			.orElse(DEFAULT_IMAGE);
 		String bindAddress = config.value(PORT_BIND_ADDRESS).map(String::strip).orElseThrow();
-		Duration commandTimeout = config.durationValue(COMMAND_TIMEOUT).orElse(config.defaultTimeout());
+		// The key every provider takes; the client faces apply it before a request reaches here.
+		Duration commandTimeout = config.commandTimeout();
 		Duration pullTimeout = config.durationValue(PULL_TIMEOUT).orElse(DEFAULT_PULL_TIMEOUT);
 		if (pullTimeout.isNegative() || pullTimeout.isZero()) {
 			throw new BadConfigException("local", PULL_TIMEOUT.key(), "'pull-timeout' must be positive, got " + pullTimeout);
