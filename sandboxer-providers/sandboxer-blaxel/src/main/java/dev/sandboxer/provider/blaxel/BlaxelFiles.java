@@ -6,6 +6,7 @@ import java.util.List;
 
 import dev.sandboxer.error.NotFoundException;
 import dev.sandboxer.error.ProviderException;
+import dev.sandboxer.http.DownloadBody;
 import dev.sandboxer.http.HttpCall;
 import dev.sandboxer.http.JsonCodec;
 import dev.sandboxer.model.FileInfo;
@@ -36,8 +37,6 @@ import org.springframework.http.client.MultipartBodyBuilder;
  */
 final class BlaxelFiles {
 
-	/** How many buffers of a download may wait for a slow reader of the stream. */
-	private static final int READ_AHEAD_BUFFERS = 16;
 
 	private final SandboxApi api;
 
@@ -49,20 +48,11 @@ final class BlaxelFiles {
 	}
 
 	Mono<InputStream> readStream(String path) {
-		return download(path, "readFile").map((body) -> DataBufferUtils.subscriberInputStream(body, READ_AHEAD_BUFFERS));
+		return download(path, "readFile").map(DownloadBody::stream);
 	}
 
 	Mono<byte[]> read(String path) {
-		return download(path, "readFile").flatMap(DataBufferUtils::join).map((joined) -> {
-			try {
-				byte[] content = new byte[joined.readableByteCount()];
-				joined.read(content);
-				return content;
-			}
-			finally {
-				DataBufferUtils.release(joined);
-			}
-		}).defaultIfEmpty(new byte[0]);
+		return download(path, "readFile").flatMap(DownloadBody::bytes);
 	}
 
 	/** Uploads as the content is produced; the publisher is subscribed to once. */
@@ -87,16 +77,7 @@ final class BlaxelFiles {
 				return answer.body().take(0).then(Mono.error(new ProviderException(BlaxelSettings.PROVIDER,
 						"blaxel listDirectory: " + path + " is a file, not a directory", null, "not_a_directory", null)));
 			}
-			return DataBufferUtils.join(answer.body()).map((joined) -> {
-				try {
-					byte[] content = new byte[joined.readableByteCount()];
-					joined.read(content);
-					return files(content, answer.status());
-				}
-				finally {
-					DataBufferUtils.release(joined);
-				}
-			});
+			return DownloadBody.bytes(answer.body()).map((content) -> files(content, answer.status()));
 		});
 	}
 

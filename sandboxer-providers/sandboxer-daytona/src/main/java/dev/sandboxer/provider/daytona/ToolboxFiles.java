@@ -9,10 +9,10 @@ import java.util.concurrent.CompletableFuture;
 
 import dev.sandboxer.error.NotFoundException;
 import dev.sandboxer.error.SandboxerException;
+import dev.sandboxer.http.DownloadBody;
 import dev.sandboxer.model.FileInfo;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
@@ -37,8 +37,6 @@ import reactor.core.publisher.Mono;
  */
 final class ToolboxFiles {
 
-	/** How many buffers of a download may wait for a slow reader of the stream. */
-	private static final int READ_AHEAD_BUFFERS = 16;
 
 	private final Toolbox toolbox;
 
@@ -47,21 +45,12 @@ final class ToolboxFiles {
 	}
 
 	CompletableFuture<byte[]> read(String path) {
-		return download(path).flatMap(DataBufferUtils::join).map((joined) -> {
-			try {
-				byte[] content = new byte[joined.readableByteCount()];
-				joined.read(content);
-				return content;
-			}
-			finally {
-				DataBufferUtils.release(joined);
-			}
-		}).defaultIfEmpty(new byte[0]).toFuture();
+		return download(path).flatMap(DownloadBody::bytes).toFuture();
 	}
 
 	/** Completes when the toolbox starts answering; the stream then delivers the file as it arrives. */
 	CompletableFuture<InputStream> readStream(String path) {
-		return download(path).map((body) -> DataBufferUtils.subscriberInputStream(body, READ_AHEAD_BUFFERS))
+		return download(path).map(DownloadBody::stream)
 			.toFuture();
 	}
 

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import dev.sandboxer.error.FileTooLargeException;
 import dev.sandboxer.error.NotFoundException;
 import dev.sandboxer.error.ProviderException;
+import dev.sandboxer.http.DownloadBody;
 import dev.sandboxer.model.FileInfo;
 import dev.sandboxer.provider.e2b.EnvdJson.Empty;
 import dev.sandboxer.provider.e2b.EnvdJson.EntryInfo;
@@ -19,7 +20,6 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.MultipartBodyBuilder;
@@ -46,8 +46,6 @@ final class EnvdFiles {
 	/** The largest array the JVM reliably allocates. */
 	private static final int MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
 
-	/** How many buffers of a download may wait for a slow reader of the stream. */
-	private static final int READ_AHEAD_BUFFERS = 16;
 
 	private final Envd envd;
 
@@ -58,7 +56,7 @@ final class EnvdFiles {
 	/** Completes when envd starts answering; the stream then delivers the file as it arrives. */
 	CompletableFuture<InputStream> readStream(String path) {
 		return download(path, "readFile")
-			.map((body) -> DataBufferUtils.subscriberInputStream(body, READ_AHEAD_BUFFERS))
+			.map(DownloadBody::stream)
 			.toFuture();
 	}
 
@@ -69,17 +67,7 @@ final class EnvdFiles {
 	/** Stops reading, and fails, once the file passes {@code maxBytes}: a larger file is never held whole. */
 	CompletableFuture<byte[]> read(String path, long maxBytes) {
 		int limit = (int) Math.min(maxBytes, MAX_ARRAY_BYTES);
-		return download(path, "readFile").flatMap((body) -> DataBufferUtils.join(body, limit)).map((joined) -> {
-			try {
-				byte[] content = new byte[joined.readableByteCount()];
-				joined.read(content);
-				return content;
-			}
-			finally {
-				DataBufferUtils.release(joined);
-			}
-		})
-			.defaultIfEmpty(new byte[0])
+		return download(path, "readFile").flatMap((body) -> DownloadBody.bytes(body, limit))
 			.onErrorMap(DataBufferLimitException.class,
 					(error) -> new FileTooLargeException(E2bSettings.PROVIDER, path, limit))
 			.toFuture();

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 
 import dev.sandboxer.error.NotFoundException;
 import dev.sandboxer.error.ProviderException;
+import dev.sandboxer.http.DownloadBody;
 import dev.sandboxer.http.HttpCall;
 import dev.sandboxer.http.VendorHttpClient;
 import dev.sandboxer.model.CommandResult;
@@ -18,7 +19,6 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.MultipartBodyBuilder;
@@ -36,8 +36,6 @@ final class DevboxFiles {
 	/** The exit code the path tests below use for "no such path". */
 	static final int MISSING = 3;
 
-	/** How many buffers of a download may wait for a slow reader of the stream. */
-	private static final int READ_AHEAD_BUFFERS = 16;
 
 	private final VendorHttpClient http;
 
@@ -66,21 +64,12 @@ final class DevboxFiles {
 	}
 
 	CompletableFuture<byte[]> read(String path) {
-		return download(path).flatMap(DataBufferUtils::join).map((joined) -> {
-			try {
-				byte[] content = new byte[joined.readableByteCount()];
-				joined.read(content);
-				return content;
-			}
-			finally {
-				DataBufferUtils.release(joined);
-			}
-		}).defaultIfEmpty(new byte[0]).toFuture();
+		return download(path).flatMap(DownloadBody::bytes).toFuture();
 	}
 
 	/** Completes when Runloop starts answering; the stream then delivers the file as it arrives. */
 	CompletableFuture<InputStream> readStream(String path) {
-		return download(path).map((body) -> DataBufferUtils.subscriberInputStream(body, READ_AHEAD_BUFFERS))
+		return download(path).map(DownloadBody::stream)
 			.toFuture();
 	}
 
