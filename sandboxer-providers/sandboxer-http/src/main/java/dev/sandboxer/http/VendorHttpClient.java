@@ -43,14 +43,16 @@ public final class VendorHttpClient implements AutoCloseable {
 
 	private final String provider;
 
-	private final ConnectionProvider pool;
+	/**
+	 * The pools and clients, made on the first call rather than with the provider: Reactor Netty and WebFlux are
+	 * about a thousand classes, which an application would otherwise load at start-up for a provider it may call
+	 * only later (or, for a health check, once the first probe comes).
+	 */
+	private final Builder settings;
 
-	private final WebClient webClient;
+	private volatile @Nullable Transport transport;
 
-	/** Connections for long-lived streams, apart so that they cannot starve ordinary calls. */
-	private final ConnectionProvider streamPool;
-
-	private final WebClient streamWebClient;
+	private boolean closed;
 
 	private final JsonCodec json;
 
@@ -71,10 +73,32 @@ public final class VendorHttpClient implements AutoCloseable {
 						+ builder.maxStreamConnections + " for long-lived streams");
 		this.retryPolicy = new RetryPolicy(builder.config.retry());
 		this.defaultTimeout = builder.config.defaultTimeout();
-		this.pool = pool("sandboxer-" + builder.provider, builder.maxConnections);
-		this.streamPool = pool("sandboxer-" + builder.provider + "-streams", builder.maxStreamConnections);
-		this.webClient = webClient(this.pool, builder);
-		this.streamWebClient = webClient(this.streamPool, builder);
+		this.settings = builder;
+	}
+
+	/** Ordinary calls and long-lived streams each have their pool, so that streams cannot starve calls. */
+	private record Transport(ConnectionProvider pool, WebClient webClient, ConnectionProvider streamPool,
+			WebClient streamWebClient) {
+	}
+
+	private Transport transport() {
+		Transport current = this.transport;
+		if (current != null) {
+			return current;
+		}
+		synchronized (this) {
+			if (this.closed) {
+				throw new IllegalStateException("The " + this.provider + " provider is closed");
+			}
+			if (this.transport == null) {
+				ConnectionProvider pool = pool("sandboxer-" + this.provider, this.settings.maxConnections);
+				ConnectionProvider streamPool = pool("sandboxer-" + this.provider + "-streams",
+						this.settings.maxStreamConnections);
+				this.transport = new Transport(pool, webClient(pool, this.settings), streamPool,
+						webClient(streamPool, this.settings));
+			}
+			return this.transport;
+		}
 	}
 
 	private ConnectionProvider pool(String name, int maxConnections) {
@@ -155,11 +179,11 @@ public final class VendorHttpClient implements AutoCloseable {
 	}
 
 	WebClient webClient() {
-		return this.webClient;
+		return transport().webClient();
 	}
 
 	WebClient streamWebClient() {
-		return this.streamWebClient;
+		return transport().streamWebClient();
 	}
 
 	RetryPolicy retryPolicy() {
@@ -172,7 +196,14 @@ public final class VendorHttpClient implements AutoCloseable {
 
 	@Override
 	public void close() {
-		this.pool.disposeLater().and(this.streamPool.disposeLater()).block(Duration.ofSeconds(10));
+		Transport made;
+		synchronized (this) {
+			this.closed = true;
+			made = this.transport;
+		}
+		if (made != null) {
+			made.pool().disposeLater().and(made.streamPool().disposeLater()).block(Duration.ofSeconds(10));
+		}
 	}
 
 	@Override
