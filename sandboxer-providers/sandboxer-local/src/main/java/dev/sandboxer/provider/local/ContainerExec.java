@@ -231,7 +231,7 @@ final class ContainerExec {
 	 * out (the reference SDKs' D-L9). The Engine marks the container stopped a little after its processes died, so
 	 * it is asked a few times over {@value #SETTLE_MS} ms; only deaths by signal pay this.
 	 */
-	private static void requireRunning(DockerClient client, String containerId) throws InterruptedException {
+	static void requireRunning(DockerClient client, String containerId) throws InterruptedException {
 		for (int look = 0; look < SETTLE_LOOKS; look++) {
 			if (look > 0) {
 				Thread.sleep(SETTLE_MS / (SETTLE_LOOKS - 1));

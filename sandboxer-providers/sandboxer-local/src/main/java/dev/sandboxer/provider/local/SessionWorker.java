@@ -12,11 +12,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
-import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.transport.DockerHttpClient;
 import dev.sandboxer.CommandOutputListener;
 import dev.sandboxer.error.NotFoundException;
-import dev.sandboxer.error.SandboxerException;
 import dev.sandboxer.spi.CommandOutputCollector;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -248,8 +246,15 @@ final class SessionWorker {
 		command.released();
 		this.idleSince = System.nanoTime();
 		this.pool.release(this);
-		// No end marker: the wrapper died without writing one, so it was killed.
-		command.ended((code != null) ? code : Integer.toString(KILLED));
+		// No end marker: the wrapper died without writing one, so it was killed. A command being killed ends
+		// once its kill has: the agent may see its wrapper stopped before every child is dead.
+		String exit = (code != null) ? code : Integer.toString(KILLED);
+		if (command.killing) {
+			command.killed.whenComplete((ignored, error) -> command.ended(exit));
+		}
+		else {
+			command.ended(exit);
+		}
 	}
 
 	/** The session is gone; a command it had is finished from what is known, or run through exec if it never ran. */
@@ -266,7 +271,7 @@ final class SessionWorker {
 		}
 		command.released();
 		if (command.killing) {
-			command.ended(Integer.toString(KILLED));
+			command.killed.whenComplete((ignored, error) -> command.ended(Integer.toString(KILLED)));
 			return;
 		}
 		if (!command.sawAnything) {
@@ -274,24 +279,18 @@ final class SessionWorker {
 			return;
 		}
 		String code = this.stdout.exit();
+		// Killing a container ends its processes a moment before the Engine marks it stopped: asked a few times.
 		this.engine.call(subject(), (client) -> {
-			InspectContainerResponse.ContainerState state = client.inspectContainerCmd(this.containerId)
-				.exec()
-				.getState();
-			return state != null && Boolean.TRUE.equals(state.getRunning());
+			ContainerExec.requireRunning(client, this.containerId);
+			return null;
 		}).whenComplete((running, error) -> {
-			if (error != null || !running) {
-				command.fail((error instanceof SandboxerException) ? error : new NotFoundException(
-						EngineErrors.PROVIDER, capitalized(subject()) + " was killed or reached its timeout while the command ran"));
+			if (error != null) {
+				command.fail(error);
 			}
 			else {
 				command.ended((code != null) ? code : Integer.toString(KILLED));
 			}
 		});
-	}
-
-	private static String capitalized(String text) {
-		return Character.toUpperCase(text.charAt(0)) + text.substring(1);
 	}
 
 	private String subject() {
@@ -320,6 +319,9 @@ final class SessionWorker {
 		private volatile boolean timedOut;
 
 		volatile boolean killing;
+
+		/** Completes once the kill of a timed-out or cancelled command finished, well or not. */
+		final CompletableFuture<Void> killed = new CompletableFuture<>();
 
 		/** Guarded by this: the outcome was made (or the command handed to exec). */
 		private boolean settled;
@@ -466,6 +468,7 @@ final class SessionWorker {
 					logger.warn("Could not kill a {} command in {}: {}", this.timedOut ? "timed-out" : "cancelled",
 							subject(), error.getMessage());
 				}
+				this.killed.complete(null);
 				SessionWorker.this.engine.scheduler().schedule(() -> {
 					boolean stillHere;
 					synchronized (SessionWorker.this) {
