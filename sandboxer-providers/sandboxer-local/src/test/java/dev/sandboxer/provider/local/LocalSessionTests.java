@@ -147,6 +147,28 @@ class LocalSessionTests {
 		assertThat(this.sandboxes.containerExists(sandbox.id())).isFalse();
 	}
 
+	@OnBothImages
+	void closingTheClientEndsItsSessionsInsideTheSandbox(String image) {
+		String id;
+		try (LocalTestSandboxes other = new LocalTestSandboxes()) {
+			Sandbox sandbox = this.sandboxes.create(this.sandboxes.request(image).build());
+			id = sandbox.id();
+			Sandbox attached = other.sandboxer.attachSandbox(id);
+			List<CompletableFuture<CommandResult>> four = new ArrayList<>();
+			for (int i = 0; i < 4; i++) {
+				four.add(attached.async().runCommand(RunCommandRequest.of("sleep 0.5; echo " + i)));
+			}
+			four.forEach(CompletableFuture::join);
+			attached.runCommand(RunCommandRequest.builder("true").user("nobody").build());
+			assertThat(hostProcesses(id)).filteredOn((line) -> line.contains("sandboxer-session")).hasSizeGreaterThan(1);
+		}
+		// Closed with the try: the other client, its sessions with it; the sandbox is this instance's and stays.
+
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(hostProcesses(id)).noneMatch((line) -> line.contains("sandboxer-session")));
+		this.sandboxes.sandboxer.killSandbox(id);
+	}
+
 	private long execsBetween(String containerId, Instant from, Instant to) throws InterruptedException {
 		List<Event> events = new ArrayList<>();
 		this.docker.eventsCmd()
