@@ -104,14 +104,14 @@ final class SessionWorker {
 		}).whenComplete((started, error) -> {
 			if (error != null) {
 				logger.debug("No session in {}: {}", subject(), error.getMessage());
-				died(false);
+				died();
 				return;
 			}
 			this.response = started;
 			if (!this.alive) {
 				started.close();
 				this.input.close();
-				died(true);
+				died();
 				return;
 			}
 			Thread reader = new Thread(this::pump, "sandboxer-local-session-" + LocalSandbox.shortId(this.containerId));
@@ -128,10 +128,19 @@ final class SessionWorker {
 	}
 
 	private void assign(Command command) {
+		boolean gone;
 		synchronized (this) {
-			this.current = command;
-			this.stdout.reset(command.id);
-			this.stderr.reset(command.id);
+			gone = !this.alive;
+			if (!gone) {
+				this.current = command;
+				this.stdout.reset(command.id);
+				this.stderr.reset(command.id);
+			}
+		}
+		if (gone) {
+			// It died since it was taken from the pool: the command was never sent.
+			command.viaExec();
+			return;
 		}
 		command.armTimeout();
 		this.input.send(command.line);
@@ -139,7 +148,9 @@ final class SessionWorker {
 
 	/** Ends the session: the agent reads the end of its input and exits. */
 	void close() {
-		this.alive = false;
+		synchronized (this) {
+			this.alive = false;
+		}
 		this.input.close();
 		DockerHttpClient.Response open = this.response;
 		if (open != null) {
@@ -179,7 +190,7 @@ final class SessionWorker {
 		finally {
 			open.close();
 			this.input.close();
-			died(true);
+			died();
 		}
 	}
 
@@ -258,10 +269,10 @@ final class SessionWorker {
 	}
 
 	/** The session is gone; a command it had is finished from what is known, or run through exec if it never ran. */
-	private void died(boolean connected) {
-		this.alive = false;
+	private void died() {
 		Command command;
 		synchronized (this) {
+			this.alive = false;
 			command = this.current;
 			this.current = null;
 		}
@@ -456,9 +467,7 @@ final class SessionWorker {
 		 * command ends as timed out with what it printed.
 		 */
 		private void kill() {
-			if (this.killing) {
-				return;
-			}
+			// Not only once: a command cancelled before its session started it is looked for again at its timeout.
 			this.killing = true;
 			SessionWorker.this.engine.call(subject(), (client) -> {
 				SessionWorker.this.exec.killMarked(client, SessionWorker.this.containerId, this.id, true);
