@@ -224,7 +224,7 @@ final class BlaxelProcesses {
 
 	/** {@code chown user path}, both strictly quoted, waited for; a non-zero exit is a failure. */
 	Mono<Void> chown(String user, String path) {
-		String command = "chown " + ShellWord.quote(user) + " " + ShellWord.quote(path);
+		String command = "chown " + ShellLine.quote(user) + " " + ShellLine.quote(path);
 		return this.api.call(HttpMethod.POST, "/process", "writeFile")
 			.neverRepeat()
 			.jsonBody(new BlaxelJson.ProcessRequest(command, newName(), null, null, Boolean.TRUE,

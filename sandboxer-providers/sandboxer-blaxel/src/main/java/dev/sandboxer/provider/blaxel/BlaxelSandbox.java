@@ -1,6 +1,5 @@
 package dev.sandboxer.provider.blaxel;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
@@ -8,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 
 import dev.sandboxer.CommandOutputListener;
 import dev.sandboxer.PtyListener;
+import dev.sandboxer.http.UploadBody;
 import dev.sandboxer.model.CommandHandle;
 import dev.sandboxer.model.CommandResult;
 import dev.sandboxer.model.CreatePtyRequest;
@@ -20,11 +20,8 @@ import dev.sandboxer.model.StartCommandRequest;
 import dev.sandboxer.spi.ProviderSandbox;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
-import reactor.core.scheduler.Schedulers;
 
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
-import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpMethod;
 
 /**
@@ -42,7 +39,6 @@ import org.springframework.http.HttpMethod;
  */
 final class BlaxelSandbox implements ProviderSandbox {
 
-	private static final int UPLOAD_CHUNK_BYTES = 64 * 1024;
 
 	private final SandboxInfo initialInfo;
 
@@ -153,18 +149,15 @@ final class BlaxelSandbox implements ProviderSandbox {
 	@Override
 	public CompletableFuture<Void> writeFile(String path, byte[] content, @Nullable Integer mode,
 			@Nullable String user) {
-		Flux<DataBuffer> body = Flux.defer(() -> Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(content)));
+		Flux<DataBuffer> body = UploadBody.of(content);
 		return this.files.write(path, body, mode, user).toFuture();
 	}
 
 	@Override
 	public CompletableFuture<Void> writeFileStream(String path, InputStream content, @Nullable Integer mode,
 			@Nullable String user) {
-		// Reading an InputStream blocks, so it happens off the event loop, one chunk at a time as Netty sends.
-		Flux<DataBuffer> body = DataBufferUtils
-			.readInputStream(() -> content, DefaultDataBufferFactory.sharedInstance, UPLOAD_CHUNK_BYTES)
-			.subscribeOn(Schedulers.boundedElastic());
-		return this.files.write(path, body, mode, user).doFinally((signal) -> closeQuietly(content)).toFuture();
+		Flux<DataBuffer> body = UploadBody.of(content);
+		return UploadBody.closingAfter(this.files.write(path, body, mode, user), content).toFuture();
 	}
 
 	@Override
@@ -212,14 +205,6 @@ final class BlaxelSandbox implements ProviderSandbox {
 		return this.terminals.list().toFuture();
 	}
 
-	private static void closeQuietly(InputStream stream) {
-		try {
-			stream.close();
-		}
-		catch (IOException ex) {
-			// The upload's own outcome is what the caller needs.
-		}
-	}
 
 	@Override
 	public String toString() {

@@ -266,7 +266,7 @@ class BlaxelCommandsTests {
 		wm.stubFor(post(urlEqualTo(SANDBOX_PATH + "/process")).willReturn(okJson(result("completed", 0, "", ""))));
 		await(this.sandbox.writeFile("/home/bob/it's.txt", new byte[] { 1 }, null, "bob"));
 		wm.verify(postRequestedFor(urlEqualTo(SANDBOX_PATH + "/process"))
-			.withRequestBody(matchingJsonPath("$.command", equalTo("chown 'bob' '/home/bob/it'\"'\"'s.txt'")))
+			.withRequestBody(matchingJsonPath("$.command", equalTo("chown 'bob' '/home/bob/it'\\''s.txt'")))
 			.withRequestBody(matchingJsonPath("$.waitForCompletion", equalTo("true"))));
 	}
 

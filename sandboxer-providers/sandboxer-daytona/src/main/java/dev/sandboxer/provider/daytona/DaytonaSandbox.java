@@ -10,6 +10,7 @@ import dev.sandboxer.CommandOutputListener;
 import dev.sandboxer.PtyListener;
 import dev.sandboxer.error.NotFoundException;
 import dev.sandboxer.error.UnauthorizedException;
+import dev.sandboxer.http.UploadBody;
 import dev.sandboxer.model.CommandHandle;
 import dev.sandboxer.model.CommandResult;
 import dev.sandboxer.model.CreatePtyRequest;
@@ -22,8 +23,6 @@ import dev.sandboxer.model.StartCommandRequest;
 import dev.sandboxer.spi.ProviderSandbox;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
-import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -44,7 +43,6 @@ import reactor.core.publisher.Mono;
  */
 final class DaytonaSandbox implements ProviderSandbox {
 
-	private static final int UPLOAD_CHUNK_BYTES = 64 * 1024;
 
 	private final SandboxInfo initialInfo;
 
@@ -166,16 +164,15 @@ final class DaytonaSandbox implements ProviderSandbox {
 	@Override
 	public CompletableFuture<Void> writeFile(String path, byte[] content, @Nullable Integer mode,
 			@Nullable String user) {
-		Flux<DataBuffer> body = Flux.defer(() -> Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(content)));
+		Flux<DataBuffer> body = UploadBody.of(content);
 		return this.files.write(path, body, mode, user).toFuture();
 	}
 
 	@Override
 	public CompletableFuture<Void> writeFileStream(String path, InputStream content, @Nullable Integer mode,
 			@Nullable String user) {
-		Flux<DataBuffer> body = DataBufferUtils.readInputStream(() -> content, DefaultDataBufferFactory.sharedInstance,
-				UPLOAD_CHUNK_BYTES);
-		return this.files.write(path, body, mode, user).toFuture();
+		Flux<DataBuffer> body = UploadBody.of(content);
+		return UploadBody.closingAfter(this.files.write(path, body, mode, user), content).toFuture();
 	}
 
 	@Override

@@ -1,6 +1,5 @@
 package dev.sandboxer.provider.e2b;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
@@ -9,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import dev.sandboxer.CommandOutputListener;
 import dev.sandboxer.PtyListener;
 import dev.sandboxer.error.ProviderException;
+import dev.sandboxer.http.UploadBody;
 import dev.sandboxer.model.CommandHandle;
 import dev.sandboxer.model.CommandResult;
 import dev.sandboxer.model.CreatePtyRequest;
@@ -23,11 +23,8 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
-import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 
 /**
  * One E2B sandbox: lifecycle through the control plane, commands, files and terminals through its envd.
@@ -42,7 +39,6 @@ import org.springframework.core.io.buffer.DefaultDataBufferFactory;
  */
 final class E2bSandbox implements ProviderSandbox {
 
-	private static final int UPLOAD_CHUNK_BYTES = 64 * 1024;
 
 	private final SandboxInfo initialInfo;
 
@@ -156,18 +152,15 @@ final class E2bSandbox implements ProviderSandbox {
 	@Override
 	public CompletableFuture<Void> writeFile(String path, byte[] content, @Nullable Integer mode,
 			@Nullable String user) {
-		Flux<DataBuffer> body = Flux.defer(() -> Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(content)));
+		Flux<DataBuffer> body = UploadBody.of(content);
 		return write(path, body, mode, user).toFuture();
 	}
 
 	@Override
 	public CompletableFuture<Void> writeFileStream(String path, InputStream content, @Nullable Integer mode,
 			@Nullable String user) {
-		// Reading an InputStream blocks, so it happens off the event loop, one chunk at a time as Netty sends.
-		Flux<DataBuffer> body = DataBufferUtils
-			.readInputStream(() -> content, DefaultDataBufferFactory.sharedInstance, UPLOAD_CHUNK_BYTES)
-			.subscribeOn(Schedulers.boundedElastic());
-		return write(path, body, mode, user).doFinally((signal) -> closeQuietly(content)).toFuture();
+		Flux<DataBuffer> body = UploadBody.of(content);
+		return UploadBody.closingAfter(write(path, body, mode, user), content).toFuture();
 	}
 
 	@Override
@@ -238,14 +231,6 @@ final class E2bSandbox implements ProviderSandbox {
 		return this.processes.keptCommands();
 	}
 
-	private static void closeQuietly(InputStream content) {
-		try {
-			content.close();
-		}
-		catch (IOException ex) {
-			// The upload's own outcome is what the caller needs; a failing close adds nothing to it.
-		}
-	}
 
 	@Override
 	public String toString() {

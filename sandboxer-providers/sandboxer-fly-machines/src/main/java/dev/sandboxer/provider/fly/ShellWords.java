@@ -5,6 +5,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import dev.sandboxer.error.BadConfigException;
+import dev.sandboxer.http.ShellLine;
 
 /**
  * Strict POSIX single quoting, for the few places where a value has to become part of a shell script's text
@@ -23,7 +24,7 @@ final class ShellWords {
 	}
 
 	static String quote(String value) {
-		return "'" + value.replace("'", "'\\''") + "'";
+		return ShellLine.quote(value);
 	}
 
 	static String quoteAll(List<String> values) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient.Request.Method;
 import dev.sandboxer.error.NotFoundException;
@@ -53,6 +54,8 @@ final class ContainerFiles {
 				requireContainer(containerId);
 				return Optional.empty();
 			}
+			// A HEAD answer carries no message: a container being removed answers 500 too, so ask which it is.
+			requireRunningContainer(containerId);
 			throw this.engine.errors().fromStatus(status, "(no message in a HEAD answer)", subject(containerId, path),
 					null);
 		}
@@ -251,6 +254,21 @@ final class ContainerFiles {
 			if (root.getStatusCode() == 404) {
 				throw gone(containerId, "No such container: " + containerId);
 			}
+		}
+	}
+
+	/** After a failure that does not say why: a container that stopped or is being removed is gone. */
+	private void requireRunningContainer(String containerId) {
+		InspectContainerResponse.ContainerState state;
+		try {
+			state = this.engine.client().inspectContainerCmd(containerId).exec().getState();
+		}
+		catch (com.github.dockerjava.api.exception.NotFoundException ex) {
+			throw gone(containerId, "No such container: " + containerId);
+		}
+		if (state == null || !Boolean.TRUE.equals(state.getRunning())
+				|| Boolean.TRUE.equals(state.getDead()) || "removing".equals(state.getStatus())) {
+			throw gone(containerId, "it stopped or is being removed");
 		}
 	}
 

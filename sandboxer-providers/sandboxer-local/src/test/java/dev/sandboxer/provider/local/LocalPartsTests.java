@@ -98,7 +98,7 @@ class LocalPartsTests {
 		LocalSettings defaults = LocalSettings.from(ProviderConfig.builder().environment((name) -> null).build());
 		assertThat(defaults.dockerHost()).isNull();
 		assertThat(defaults.defaultImage()).isEqualTo("alpine:latest");
-		assertThat(defaults.commandTimeout()).isEqualTo(ProviderConfig.DEFAULT_TIMEOUT);
+		assertThat(defaults.commandTimeout()).isEqualTo(Duration.ofSeconds(60));
 		LocalSettings fromEnv = LocalSettings.from(ProviderConfig.builder()
 			.environment((name) -> name.equals("DOCKER_HOST") ? "unix:///run/user/1000/docker.sock" : null)
 			.build());

@@ -36,8 +36,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Bounds and clean-up of the {@code local} provider: its executor, and containers nobody will receive. (A container
- * that fails to start is removed too, but no test here can make one fail: with Docker's init as pid 1 a missing
- * program fails after the start, and what fails a start, a missing bridge for one, would break the shared Engine.)
+ * that fails to start: {@link LocalFailedStartTests}.)
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LocalResourceTests {

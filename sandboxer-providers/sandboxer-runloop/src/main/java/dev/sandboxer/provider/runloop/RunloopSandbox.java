@@ -1,6 +1,5 @@
 package dev.sandboxer.provider.runloop;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +15,7 @@ import dev.sandboxer.PtyListener;
 import dev.sandboxer.error.NotFoundException;
 import dev.sandboxer.error.NotSupportedException;
 import dev.sandboxer.error.ProviderException;
+import dev.sandboxer.http.UploadBody;
 import dev.sandboxer.model.CommandHandle;
 import dev.sandboxer.model.CommandResult;
 import dev.sandboxer.model.CreatePtyRequest;
@@ -30,11 +30,8 @@ import dev.sandboxer.spi.ProviderSandbox;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
-import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 
 /**
  * One Runloop devbox.
@@ -57,7 +54,6 @@ import org.springframework.core.io.buffer.DefaultDataBufferFactory;
  */
 final class RunloopSandbox implements ProviderSandbox {
 
-	private static final int UPLOAD_CHUNK_BYTES = 64 * 1024;
 
 	private static final String NO_PTY = "Runloop's API (api-client-python ae5ffd5f) offers no terminal a client can "
 			+ "drive: its /pty endpoints sit behind a per-devbox tunnel whose port is not published and whose byte "
@@ -253,18 +249,15 @@ final class RunloopSandbox implements ProviderSandbox {
 	@Override
 	public CompletableFuture<Void> writeFile(String path, byte[] content, @Nullable Integer mode,
 			@Nullable String user) {
-		Flux<DataBuffer> body = Flux.defer(() -> Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(content)));
+		Flux<DataBuffer> body = UploadBody.of(content);
 		return this.files.write(path, body, mode, user).toFuture();
 	}
 
 	@Override
 	public CompletableFuture<Void> writeFileStream(String path, InputStream content, @Nullable Integer mode,
 			@Nullable String user) {
-		// Reading an InputStream blocks, so it happens off the event loop, one chunk at a time as Netty sends.
-		Flux<DataBuffer> body = DataBufferUtils
-			.readInputStream(() -> content, DefaultDataBufferFactory.sharedInstance, UPLOAD_CHUNK_BYTES)
-			.subscribeOn(Schedulers.boundedElastic());
-		return this.files.write(path, body, mode, user).doFinally((signal) -> closeQuietly(content)).toFuture();
+		Flux<DataBuffer> body = UploadBody.of(content);
+		return UploadBody.closingAfter(this.files.write(path, body, mode, user), content).toFuture();
 	}
 
 	@Override
@@ -336,14 +329,6 @@ final class RunloopSandbox implements ProviderSandbox {
 		}
 	}
 
-	private static void closeQuietly(InputStream content) {
-		try {
-			content.close();
-		}
-		catch (IOException ex) {
-			// The upload's own outcome is what the caller needs; a failing close adds nothing to it.
-		}
-	}
 
 	@Override
 	public String toString() {

@@ -2,8 +2,8 @@ package dev.sandboxer.provider.runloop;
 
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
+import dev.sandboxer.http.ShellLine;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,16 +14,12 @@ import org.jspecify.annotations.Nullable;
  */
 final class ShellCommand {
 
-	private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-
-	private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*\\$?");
-
 	private ShellCommand() {
 	}
 
 	/** {@code text} as one single-quoted shell word. */
 	static String quote(String text) {
-		return "'" + text.replace("'", "'\\''") + "'";
+		return ShellLine.quote(text);
 	}
 
 	/** Words quoted one by one and joined: an argv the shell passes on unchanged. */
@@ -58,22 +54,9 @@ final class ShellCommand {
 		}
 		line.append("exec ");
 		if (user != null) {
-			if (!USER_NAME.matcher(user).matches()) {
-				throw new IllegalArgumentException("Not a user name: '" + user + "'");
-			}
-			// -n: fail at once instead of waiting for a password nobody can type; -H: the user's own home.
-			line.append("sudo -n -H -u ").append(quote(user)).append(" -- ");
+			line.append(ShellLine.asUser(user));
 		}
-		if (!env.isEmpty()) {
-			line.append("env");
-			env.forEach((name, value) -> {
-				if (!ENV_NAME.matcher(name).matches()) {
-					throw new IllegalArgumentException("Not an environment variable name: '" + name + "'");
-				}
-				line.append(' ').append(quote(name + "=" + value));
-			});
-			line.append(' ');
-		}
+		line.append(ShellLine.env(env));
 		line.append("bash -c ").append(quote(command));
 		return line.toString();
 	}
