@@ -162,7 +162,7 @@ final class SessionWorker {
 		DockerHttpClient.Response open = this.response;
 		try (DataInputStream frames = new DataInputStream(open.getBody())) {
 			byte[] header = new byte[8];
-			byte[] payload = new byte[64 * 1024];
+			byte[] payload = new byte[32 * 1024];
 			while (true) {
 				try {
 					frames.readFully(header);
@@ -170,17 +170,19 @@ final class SessionWorker {
 				catch (EOFException ex) {
 					break;
 				}
-				int size = ((header[4] & 0xff) << 24) | ((header[5] & 0xff) << 16) | ((header[6] & 0xff) << 8)
+				long size = ((header[4] & 0xffL) << 24) | ((header[5] & 0xff) << 16) | ((header[6] & 0xff) << 8)
 						| (header[7] & 0xff);
-				if (size > payload.length) {
-					payload = new byte[size];
-				}
-				frames.readFully(payload, 0, size);
-				if (header[0] == 2) {
-					onStderr(payload, size);
-				}
-				else {
-					onStdout(payload, size);
+				// A frame is read in pieces of the one buffer, however large the Engine says it is.
+				while (size > 0) {
+					int piece = (int) Math.min(size, payload.length);
+					frames.readFully(payload, 0, piece);
+					size -= piece;
+					if (header[0] == 2) {
+						onStderr(payload, piece);
+					}
+					else {
+						onStdout(payload, piece);
+					}
 				}
 			}
 		}
@@ -200,9 +202,12 @@ final class SessionWorker {
 			System.arraycopy(bytes, 0, seen, this.head.length, length);
 			int prefix = Math.min(seen.length, SessionProtocol.READY.length);
 			if (!Arrays.equals(seen, 0, prefix, SessionProtocol.READY, 0, prefix)) {
-				// Not the agent speaking (the Engine's complaint, or no setsid): no session here.
+				// Not the agent speaking (the Engine's complaint, or no setsid): no session here; the stream's end
+				// hands the command to exec.
 				this.head = new byte[0];
-				this.alive = false;
+				synchronized (this) {
+					this.alive = false;
+				}
 				this.input.close();
 				return;
 			}
