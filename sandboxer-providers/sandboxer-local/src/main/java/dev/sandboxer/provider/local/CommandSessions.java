@@ -166,6 +166,9 @@ final class CommandSessions implements AutoCloseable {
 		/** Set, under this, once it has no session and left the map; a new pool takes its place. */
 		volatile boolean gone;
 
+		/** Guarded by this: a sweep for unused sessions is due. */
+		private boolean sweepScheduled;
+
 		Pool(String containerId) {
 			this.containerId = containerId;
 		}
@@ -207,29 +210,49 @@ final class CommandSessions implements AutoCloseable {
 
 		/** A session took its idle marker: it can take the next command. */
 		void release(SessionWorker worker) {
+			boolean schedule;
 			synchronized (this) {
 				String user = this.users.get(worker);
 				if (user == null || !worker.alive()) {
 					return;
 				}
 				this.idle.computeIfAbsent(user, (key) -> new ArrayDeque<>()).push(worker);
+				schedule = !this.sweepScheduled && this.users.size() > 1;
+				this.sweepScheduled |= schedule;
 			}
-			CommandSessions.this.engine.scheduler()
-				.schedule(() -> closeIfUnused(worker), IDLE_CLOSE.toMillis(), TimeUnit.MILLISECONDS);
+			if (schedule) {
+				scheduleSweep();
+			}
 		}
 
-		private void closeIfUnused(SessionWorker worker) {
+		/** One timer per sandbox at most, however many commands it runs. */
+		private void scheduleSweep() {
+			CommandSessions.this.engine.scheduler()
+				.schedule(this::closeUnused, IDLE_CLOSE.toMillis(), TimeUnit.MILLISECONDS);
+		}
+
+		/** Closes the sessions idle for {@link #IDLE_CLOSE}, the sandbox's last one excepted. */
+		private void closeUnused() {
+			List<SessionWorker> unused = new ArrayList<>();
+			boolean again;
 			synchronized (this) {
-				String user = this.users.get(worker);
-				ArrayDeque<SessionWorker> free = (user != null) ? this.idle.get(user) : null;
-				boolean unused = free != null && free.contains(worker)
-						&& System.nanoTime() - worker.idleSince >= IDLE_CLOSE.toNanos();
-				if (!unused || this.users.size() <= 1) {
-					return;
+				int left = this.users.size();
+				for (ArrayDeque<SessionWorker> free : this.idle.values()) {
+					for (SessionWorker worker : List.copyOf(free)) {
+						if (left > 1 && System.nanoTime() - worker.idleSince >= IDLE_CLOSE.toNanos()) {
+							free.remove(worker);
+							unused.add(worker);
+							left--;
+						}
+					}
 				}
-				free.remove(worker);
+				again = left > 1;
+				this.sweepScheduled = again;
 			}
-			worker.close();
+			unused.forEach(SessionWorker::close);
+			if (again) {
+				scheduleSweep();
+			}
 		}
 
 		/** A session ended; one that never became ready keeps sessions off this sandbox and user for a while. */

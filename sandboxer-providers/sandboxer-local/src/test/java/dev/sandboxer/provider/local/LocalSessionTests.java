@@ -169,6 +169,29 @@ class LocalSessionTests {
 		this.sandboxes.sandboxer.killSandbox(id);
 	}
 
+	@Test
+	void sessionsLeftUnusedAreClosedButTheSandboxKeepsOne() throws Exception {
+		Sandbox sandbox = this.sandboxes.create(this.sandboxes.request(LocalTestSandboxes.BUSYBOX).build());
+		List<CompletableFuture<CommandResult>> four = new ArrayList<>();
+		for (int i = 0; i < 4; i++) {
+			four.add(sandbox.async().runCommand(RunCommandRequest.of("sleep 0.5; echo " + i)));
+		}
+		four.forEach(CompletableFuture::join);
+		assertThat(agents(sandbox.id())).isGreaterThan(1);
+
+		await().atMost(CommandSessions.IDLE_CLOSE.multipliedBy(3))
+			.pollInterval(Duration.ofSeconds(1))
+			.until(() -> agents(sandbox.id()) == 1);
+		Instant from = Instant.now();
+		assertThat(sandbox.runCommand("echo still").stdout()).isEqualTo("still\n");
+		assertThat(execsBetween(sandbox.id(), from, Instant.now())).as("the one left took it").isZero();
+		sandbox.kill();
+	}
+
+	private long agents(String containerId) {
+		return hostProcesses(containerId).stream().filter((line) -> line.contains("sandboxer-session:")).count();
+	}
+
 	private long execsBetween(String containerId, Instant from, Instant to) throws InterruptedException {
 		List<Event> events = new ArrayList<>();
 		this.docker.eventsCmd()
