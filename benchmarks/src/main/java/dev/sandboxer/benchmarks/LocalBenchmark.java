@@ -23,6 +23,7 @@ import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import dev.sandboxer.Sandbox;
 import dev.sandboxer.Sandboxer;
+import dev.sandboxer.config.ProviderConfig;
 import dev.sandboxer.model.CommandResult;
 import dev.sandboxer.model.CreateSandboxRequest;
 import org.slf4j.LoggerFactory;
@@ -58,15 +59,89 @@ public final class LocalBenchmark {
 		for (int i = 0; i < KIB_64.length; i++) {
 			KIB_64[i] = (byte) (i * 31 + 7);
 		}
-		try (Sandboxer sandboxer = Sandboxer.builder("local").build()) {
+		if (args.length == 2 && args[0].equals(FRESH_CREATE)) {
+			freshCreate(args[1]);
+			return;
+		}
+		List<String> images = (args.length > 0) ? List.of(args) : IMAGES;
+		List<String> freshCreates = new ArrayList<>();
+		for (String image : images) {
+			// Before this JVM touches docker-java, so that a child's figure is not helped by a warm disk cache only.
+			freshCreates.add(image + ": " + freshCreateInChild(image));
+		}
+		try (Sandboxer sandboxer = Sandboxer.builder("local").build();
+				Sandboxer plain = Sandboxer.builder("local")
+					.config(ProviderConfig.builder().extra("session", "false").build())
+					.build()) {
 			String apiVersion = sandboxer.ping().get("apiVersion");
 			System.out.println("local provider benchmark, Docker Engine " + sandboxer.ping().get("engineVersion")
 					+ ", API " + apiVersion + ", " + Runtime.getRuntime().availableProcessors() + " cores");
 			try (DockerClient docker = bareClient(apiVersion)) {
-				for (String image : (args.length > 0) ? List.of(args) : IMAGES) {
+				for (String image : images) {
 					run(sandboxer, docker, image);
+					LocalSessionFigures.run(sandboxer, plain, docker, image);
 				}
+				System.out.println();
+				System.out.println("== first createSandbox in a fresh JVM (Sandboxer built, one create; a child JVM each)");
+				freshCreates.forEach((line) -> System.out.println("  " + line));
+				LocalLatencies bareCreate = new LocalLatencies("bare docker-java create + start (warm)");
+				for (int i = 0; i < 5; i++) {
+					String id = bareCreate.time(() -> {
+						String made = docker.createContainerCmd(images.get(0))
+							.withEntrypoint("sleep")
+							.withCmd("60")
+							.withLabels(java.util.Map.of("sandboxer-benchmark", "bare"))
+							.exec()
+							.getId();
+						docker.startContainerCmd(made).exec();
+						return made;
+					});
+					docker.removeContainerCmd(id).withForce(true).exec();
+				}
+				System.out.println(bareCreate.line());
 			}
+		}
+	}
+
+	private static final String FRESH_CREATE = "--fresh-create";
+
+	/** Runs this class again in a child JVM that only makes one sandbox; answers what the child printed. */
+	private static String freshCreateInChild(String image) throws Exception {
+		String classPath = System.getProperty("java.class.path");
+		if (LocalBenchmark.class.getClassLoader() instanceof java.net.URLClassLoader loader) {
+			// Under exec:java the project's class path is the loader's, not the JVM's.
+			StringBuilder urls = new StringBuilder();
+			for (java.net.URL url : loader.getURLs()) {
+				urls.append((urls.length() > 0) ? java.io.File.pathSeparator : "")
+					.append(java.nio.file.Path.of(url.toURI()));
+			}
+			classPath = urls.toString();
+		}
+		List<String> figures = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			Process child = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java")
+				.toString(), "-cp", classPath, LocalBenchmark.class.getName(), FRESH_CREATE, image).redirectErrorStream(true)
+				.start();
+			String out = new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+			child.waitFor(2, TimeUnit.MINUTES);
+			figures.add(out.lines().reduce((first, second) -> second).orElse("?"));
+		}
+		return String.join(", ", figures);
+	}
+
+	/** In a fresh JVM: builds a client and makes one sandbox, printing how long that took. */
+	private static void freshCreate(String image) {
+		((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+			.setLevel(Level.WARN);
+		long started = System.nanoTime();
+		try (Sandboxer sandboxer = Sandboxer.builder("local").build();
+				Sandbox sandbox = sandboxer.createSandbox(CreateSandboxRequest.builder()
+					.template(image)
+					.timeout(Duration.ofMinutes(2))
+					.metadata("sandboxer-benchmark", "local")
+					.build())) {
+			long createdMs = (System.nanoTime() - started) / 1_000_000;
+			System.out.println(createdMs + " ms");
 		}
 	}
 
@@ -188,7 +263,7 @@ public final class LocalBenchmark {
 					spreadSequential, spreadConcurrent, bareSequential, bareConcurrent, kill)) {
 				System.out.println(latencies.line());
 			}
-			System.out.println(String.format(Locale.ROOT, "  runCommand p50 / bare exec p50        = %.3f  (target <= 1.15)",
+			System.out.println(String.format(Locale.ROOT, "  runCommand p50 / bare exec p50        = %.3f  (session path; issue 14 target <= 0.1)",
 					run.percentile(50) / bare.percentile(50)));
 			System.out.println(String.format(Locale.ROOT,
 					"  sequential p50 / concurrent p50       = %.2fx in one sandbox, %.2fx over 4 sandboxes, bare peer %.2fx"

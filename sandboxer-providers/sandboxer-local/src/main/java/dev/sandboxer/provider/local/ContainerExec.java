@@ -73,14 +73,15 @@ final class ContainerExec {
 
 	/**
 	 * Kills, as root, the processes of the command whose id is $1: its wrapper (an exec's first process, so its
-	 * parent is outside the container: ppid 0), everything in the wrapper's session, every child of a process
+	 * parent is outside the container: ppid 0; with $2 set, a wrapper of any parent, as a session starts it in a
+	 * session of its own), everything in the wrapper's session, every child of a process
 	 * found, and whatever carries the id in its environment, where that can be read. Each is stopped the moment it is
 	 * found, so that none forks or exits meanwhile; the rounds repeat until one finds nothing new (the glob orders
 	 * pids as text, so a child may come before its parent), then all are killed together. Children of this script
 	 * ({@code tr}, {@code grep}) are skipped. BusyBox grep stops a line at its first NUL, hence tr first.
 	 */
 	private static final String KILL_MARKED = """
-			self=$$ id=$1 sids= found=
+			self=$$ id=$1 any=$2 sids= found=
 			for round in 1 2 3 4 5 6; do
 			  new=
 			  for d in /proc/[0-9]*; do
@@ -93,7 +94,7 @@ final class ContainerExec {
 			    m=
 			    case " $sids " in *" $4 "*) m=1;; esac
 			    case " $found $new " in *" $2 "*) m=1;; esac
-			    if [ -z "$m" ] && [ "$2" = 0 ] && tr '\\0' '\\n' 2>/dev/null <"$d/cmdline" | grep -q -x -F "sandboxer-exec:$id"; then
+			    if [ -z "$m" ] && { [ "$2" = 0 ] || [ -n "$any" ]; } && tr '\\0' '\\n' 2>/dev/null <"$d/cmdline" | grep -q -x -F "sandboxer-exec:$id"; then
 			      m=1; sids="$sids $4"
 			    fi
 			    if [ -z "$m" ] && tr '\\0' '\\n' 2>/dev/null <"$d/environ" | grep -q -x -F "SANDBOXER_EXEC_ID=$id"; then
@@ -179,8 +180,17 @@ final class ContainerExec {
 	 * does not finish in time its connection is closed, and the caller hears of it.
 	 */
 	void killMarked(DockerClient client, String containerId, String marker) throws InterruptedException {
-		String execId = create(client, containerId, List.of("sh", "-c", KILL_MARKED, "sandboxer-kill", marker),
-				List.of(), "0", null)
+		killMarked(client, containerId, marker, false);
+	}
+
+	/** As {@link #killMarked(DockerClient, String, String)}; {@code anyParent} for a wrapper a session started. */
+	void killMarked(DockerClient client, String containerId, String marker, boolean anyParent)
+			throws InterruptedException {
+		List<String> argv = new ArrayList<>(List.of("sh", "-c", KILL_MARKED, "sandboxer-kill", marker));
+		if (anyParent) {
+			argv.add("any");
+		}
+		String execId = create(client, containerId, argv, List.of(), "0", null)
 			.exec()
 			.getId();
 		try (QuietCompletion done = this.engine.streamingClient()
@@ -221,7 +231,7 @@ final class ContainerExec {
 	 * out (the reference SDKs' D-L9). The Engine marks the container stopped a little after its processes died, so
 	 * it is asked a few times over {@value #SETTLE_MS} ms; only deaths by signal pay this.
 	 */
-	private static void requireRunning(DockerClient client, String containerId) throws InterruptedException {
+	static void requireRunning(DockerClient client, String containerId) throws InterruptedException {
 		for (int look = 0; look < SETTLE_LOOKS; look++) {
 			if (look > 0) {
 				Thread.sleep(SETTLE_MS / (SETTLE_LOOKS - 1));

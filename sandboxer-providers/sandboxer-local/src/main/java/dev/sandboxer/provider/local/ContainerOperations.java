@@ -11,9 +11,11 @@ package dev.sandboxer.provider.local;
  * @param processes process listing and killing
  * @param background background commands
  * @param lifetime the sandbox's deadline
+ * @param sessions {@code runCommand} through sessions inside the sandboxes
  */
 record ContainerOperations(DockerEngine engine, LocalSettings settings, ContainerExec exec, ContainerFiles files,
-		ContainerUsers users, ContainerProcesses processes, BackgroundCommands background, LifetimeKeeper lifetime) {
+		ContainerUsers users, ContainerProcesses processes, BackgroundCommands background, LifetimeKeeper lifetime,
+		CommandSessions sessions) {
 
 	static ContainerOperations of(DockerEngine engine, LocalSettings settings) {
 		ContainerExec exec = new ContainerExec(engine);
@@ -21,7 +23,7 @@ record ContainerOperations(DockerEngine engine, LocalSettings settings, Containe
 		ContainerUsers users = new ContainerUsers(files);
 		return new ContainerOperations(engine, settings, exec, files, users,
 				new ContainerProcesses(engine, exec, users), new BackgroundCommands(engine, exec, files),
-				new LifetimeKeeper(files));
+				new LifetimeKeeper(files), new CommandSessions(engine, exec, settings.sessions()));
 	}
 
 }

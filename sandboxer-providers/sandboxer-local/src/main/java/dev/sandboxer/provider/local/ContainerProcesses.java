@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * pids, D-L6) and killing signals from inside. Both run as root, so that every process can be seen and killed.
  * <p>
  * <b>The library's own processes are left out of listings:</b> the lifetime keeper and its {@code sleep}, the
- * wrapper of each command, the supervisor of each background command and the scripts behind file and process
+ * wrapper of each command, the session agents ({@link SessionProtocol}), the supervisor of each background command and the scripts behind file and process
  * operations (each names itself {@code sandboxer-...} as its {@code $0}), and their children other than the user's
  * commands. Pid 1, Docker's init, is listed, with the keeper's script left out of its command line.
  */

@@ -268,7 +268,9 @@ final class LocalProvider implements SandboxProvider {
 	@Override
 	public CompletableFuture<Void> killSandbox(String sandboxId) {
 		return this.engine.call("sandbox " + LocalSandbox.shortId(sandboxId), (client) -> {
-			remove(client, LocalSandbox.inspectOwn(client, sandboxId).getId());
+			String id = LocalSandbox.inspectOwn(client, sandboxId).getId();
+			this.operations.sessions().killed(id);
+			remove(client, id);
 			return null;
 		});
 	}
@@ -328,6 +330,7 @@ final class LocalProvider implements SandboxProvider {
 	/** Releases the Engine connection and threads; sandboxes keep running until killed or expired. */
 	@Override
 	public void close() {
+		this.operations.sessions().close();
 		this.engine.close();
 	}
 

@@ -105,12 +105,18 @@ final class LocalSandbox implements ProviderSandbox {
 
 	@Override
 	public CompletableFuture<Void> pause() {
+		// Sessions are told first: a command sent to a frozen session would wait for its timeout.
+		this.operations.sessions().paused(this.id, true);
 		return changeState((client) -> client.pauseContainerCmd(this.id).exec(), "already paused");
 	}
 
 	@Override
 	public CompletableFuture<Void> resume() {
-		return changeState((client) -> client.unpauseContainerCmd(this.id).exec(), "is not paused");
+		return changeState((client) -> client.unpauseContainerCmd(this.id).exec(), "is not paused")
+			.thenApply((ignored) -> {
+				this.operations.sessions().paused(this.id, false);
+				return null;
+			});
 	}
 
 	/**
@@ -133,6 +139,7 @@ final class LocalSandbox implements ProviderSandbox {
 
 	@Override
 	public CompletableFuture<Void> kill() {
+		this.operations.sessions().killed(this.id);
 		return this.engine.call(subject(), (client) -> {
 			LocalProvider.remove(client, this.id);
 			return null;
@@ -178,7 +185,8 @@ final class LocalSandbox implements ProviderSandbox {
 		Duration timeout = (request.timeout() != null) ? request.timeout() : this.operations.settings().commandTimeout();
 		ExecSpec spec = new ExecSpec(List.of("sh", "-c", request.command()), request.user(), request.env(),
 				request.cwd(), timeout);
-		return ContainerExec.map(this.operations.exec().run(this.id, spec, listener), ExecOutcome::toResult);
+		return ContainerExec.map(this.operations.sessions().run(this.id, request.command(), spec, listener),
+				ExecOutcome::toResult);
 	}
 
 	@Override

@@ -23,9 +23,12 @@ import org.jspecify.annotations.Nullable;
  * ({@code default-timeout})
  * @param commandTimeout how long a command may run when its request sets no timeout ({@code command-timeout})
  * @param pullTimeout how long pulling a missing image may take before the create fails
+ * @param sessions whether {@code runCommand} goes through a persistent in-sandbox session ({@code session}) rather
+ * than a Docker exec per command
  */
 record LocalSettings(@Nullable String dockerHost, String defaultImage, @Nullable String apiVersion,
-		String portBindAddress, Duration connectTimeout, Duration commandTimeout, Duration pullTimeout) {
+		String portBindAddress, Duration connectTimeout, Duration commandTimeout, Duration pullTimeout,
+		boolean sessions) {
 
 	static final Duration DEFAULT_PULL_TIMEOUT = Duration.ofMinutes(5);
 
@@ -52,9 +55,14 @@ record LocalSettings(@Nullable String dockerHost, String defaultImage, @Nullable
 			"How long pulling an image that is not on the Engine may take before the create fails.")
 		.withDefault("5m");
 
+	static final ProviderSetting SESSION = ProviderSetting.of("session", Boolean.class,
+			"Whether runCommand goes through a persistent process inside the sandbox (a few ms a command) instead of "
+					+ "a Docker exec per command (about 50 ms); false gives plain exec.")
+		.withDefault("true");
+
 	/** Every key this provider reads. */
 	static final List<ProviderSetting> ALL = List.of(DOCKER_HOST, API_VERSION, IMAGE, PORT_BIND_ADDRESS,
-			PULL_TIMEOUT);
+			PULL_TIMEOUT, SESSION);
 
 	private static final Pattern API_VERSION_FORMAT = Pattern.compile("1\\.\\d{1,3}");
 
@@ -72,8 +80,17 @@ record LocalSettings(@Nullable String dockerHost, String defaultImage, @Nullable
 		if (pullTimeout.isNegative() || pullTimeout.isZero()) {
 			throw new BadConfigException("local", PULL_TIMEOUT.key(), "'pull-timeout' must be positive, got " + pullTimeout);
 		}
+		boolean sessions = config.value(SESSION).map(LocalSettings::validBoolean).orElse(true);
 		return new LocalSettings(dockerHost, image, apiVersion, bindAddress, config.defaultTimeout(), commandTimeout,
-				pullTimeout);
+				pullTimeout, sessions);
+	}
+
+	private static boolean validBoolean(String value) {
+		String plain = value.strip().toLowerCase(java.util.Locale.ROOT);
+		if (!plain.equals("true") && !plain.equals("false")) {
+			throw new BadConfigException("local", SESSION.key(), "'session' must be true or false, got '" + value + "'");
+		}
+		return Boolean.parseBoolean(plain);
 	}
 
 	private static String validHost(String host) {

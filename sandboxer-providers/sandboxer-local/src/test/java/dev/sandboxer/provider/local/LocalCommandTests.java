@@ -1,7 +1,9 @@
 package dev.sandboxer.provider.local;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -27,7 +29,12 @@ import static org.awaitility.Awaitility.await;
 class LocalCommandTests {
 
 	@RegisterExtension
-	final LocalTestSandboxes sandboxes = new LocalTestSandboxes();
+	final LocalTestSandboxes sandboxes = LocalTestSandboxes.withSessions(sessions());
+
+	/** Whether commands go through sessions here; a subclass runs every test again through exec. */
+	boolean sessions() {
+		return true;
+	}
 
 	@OnBothImages
 	void keepsStdoutAndStderrApartWithTheExitCode(String image) {
@@ -127,6 +134,7 @@ class LocalCommandTests {
 		ProviderConfig shortDefault = ProviderConfig.builder()
 			.defaultTimeout(Duration.ofSeconds(1))
 			.extra("command-timeout", "1s")
+			.extra("session", Boolean.toString(sessions()))
 			.build();
 		try (LocalTestSandboxes short1s = new LocalTestSandboxes(shortDefault)) {
 			Sandbox sandbox = short1s.of(LocalTestSandboxes.BUSYBOX);
@@ -186,6 +194,95 @@ class LocalCommandTests {
 
 		assertThat(result.exitCode()).isEqualTo(126);
 		assertThat(result.stdout()).isEqualTo("mine\n");
+	}
+
+	@OnBothImages
+	void sixtyFourCommandsAtOnceEachGetTheirOwnOutput(String image) {
+		Sandbox sandbox = this.sandboxes.of(image);
+		List<CompletableFuture<CommandResult>> running = new ArrayList<>();
+		for (int i = 0; i < 64; i++) {
+			running.add(sandbox.async()
+				.runCommand(RunCommandRequest.builder("sleep 0.$((" + i + " % 5)); echo out-" + i + "; echo err-" + i
+						+ " >&2; exit $((" + i + " % 7))").env("N", Integer.toString(i)).build()));
+		}
+
+		for (int i = 0; i < 64; i++) {
+			CommandResult result = running.get(i).join();
+			assertThat(result.stdout()).isEqualTo("out-" + i + "\n");
+			assertThat(result.stderr()).isEqualTo("err-" + i + "\n");
+			assertThat(result.exitCode()).isEqualTo(i % 7);
+		}
+	}
+
+	@OnBothImages
+	void twentyMegabytesOfOutputArriveWhole(String image) {
+		List<Integer> chunks = new ArrayList<>();
+		long[] streamed = new long[1];
+		CommandResult result = this.sandboxes.of(image)
+			.runCommand(RunCommandRequest.builder("head -c 20971520 /dev/zero | tr '\\0' 'x'; echo end >&2")
+				.timeout(Duration.ofMinutes(2))
+				.build(), new CommandOutputListener() {
+					@Override
+					public void onStdout(String chunk) {
+						synchronized (chunks) {
+							chunks.add(chunk.length());
+							streamed[0] += chunk.chars().filter((c) -> c == 'x').count();
+						}
+					}
+				});
+
+		assertThat(result.exitCode()).isZero();
+		assertThat(streamed[0]).as("every byte reached the listener").isEqualTo(20L * 1024 * 1024);
+		assertThat(result.stdout().length()).as("what the result keeps").isEqualTo(1024 * 1024);
+		assertThat(result.stdout().chars().allMatch((c) -> c == 'x')).isTrue();
+		assertThat(result.stderr()).isEqualTo("end\n");
+		assertThat(chunks).hasSizeGreaterThan(1);
+	}
+
+	@OnBothImages
+	void everyByteValueAndTheMarkersOwnStartPassThrough(String image) {
+		Sandbox sandbox = this.sandboxes.of(image);
+		// All 256 byte values through od-free printf, including \001 and what looks like the start of a marker.
+		StringBuilder script = new StringBuilder("printf '");
+		for (int b = 0; b < 256; b++) {
+			script.append(String.format(Locale.ROOT, "\\%03o", b));
+		}
+		script.append("' | od -An -v -tx1 | tr -d ' \\n'; printf '\\001sandboxer-end:0:1\\001\\001sandboxer-'");
+		CommandResult result = sandbox.runCommand(script.toString());
+
+		StringBuilder expected = new StringBuilder();
+		for (int b = 0; b < 256; b++) {
+			expected.append(String.format(Locale.ROOT, "%02x", b));
+		}
+		assertThat(result.stdout()).isEqualTo(expected + "\u0001sandboxer-end:0:1\u0001\u0001sandboxer-");
+		assertThat(result.exitCode()).isZero();
+		assertThat(sandbox.runCommand("echo next").stdout()).isEqualTo("next\n");
+	}
+
+	@OnBothImages
+	void binaryOutputIsDecodedAsTheExecPathDecodesIt(String image) {
+		CommandResult result = this.sandboxes.of(image).runCommand("printf 'a\\377b\\000c\\303\\251'");
+
+		assertThat(result.stdout()).isEqualTo("a\uFFFDb\u0000cé");
+	}
+
+	@OnBothImages
+	void aCommandThatLeavesADaemonReturnsAndTheDaemonLivesOn(String image) {
+		Sandbox sandbox = this.sandboxes.of(image);
+		String tag = "36" + Math.abs(image.hashCode() % 100);
+
+		CommandResult result = sandbox.runCommand(RunCommandRequest
+			.builder("sleep " + tag + "1 >/dev/null 2>&1 & echo started")
+			.timeout(Duration.ofSeconds(20))
+			.build());
+
+		assertThat(result.stdout()).isEqualTo("started\n");
+		assertThat(result.durationMs()).isLessThan(10_000);
+		assertThat(sandbox.listProcesses()).anyMatch((process) -> process.command().equals("sleep " + tag + "1"));
+		// A later command killed at its timeout takes its own children only, not the daemon.
+		sandbox.runCommand(RunCommandRequest.builder("sleep " + tag + "2").timeout(Duration.ofSeconds(1)).build());
+		assertThat(sandbox.listProcesses()).anyMatch((process) -> process.command().equals("sleep " + tag + "1"))
+			.noneMatch((process) -> process.command().equals("sleep " + tag + "2"));
 	}
 
 }

@@ -36,7 +36,12 @@ import static org.awaitility.Awaitility.await;
 class LocalReliabilityTests {
 
 	@RegisterExtension
-	final LocalTestSandboxes sandboxes = new LocalTestSandboxes();
+	final LocalTestSandboxes sandboxes = LocalTestSandboxes.withSessions(sessions());
+
+	/** Whether commands go through sessions here; a subclass runs every test again through exec. */
+	boolean sessions() {
+		return true;
+	}
 
 	private final DockerClient docker = this.sandboxes.docker();
 
@@ -164,5 +169,6 @@ class LocalReliabilityTests {
 		String[][] rows = this.docker.topContainerCmd(containerId).withPsArgs("-o pid,args").exec().getProcesses();
 		return (rows != null) ? Stream.of(rows).map((row) -> String.join(" ", row)).toList() : List.of();
 	}
+
 
 }

@@ -48,6 +48,12 @@ final class LocalTestSandboxes implements AutoCloseable, AfterAllCallback {
 		this(ProviderConfig.builder().extra("image", BUSYBOX).build());
 	}
 
+	/** With sessions on ({@code true}, the default) or every command through exec ({@code false}). */
+	static LocalTestSandboxes withSessions(boolean sessions) {
+		return new LocalTestSandboxes(
+				ProviderConfig.builder().extra("image", BUSYBOX).extra("session", Boolean.toString(sessions)).build());
+	}
+
 	LocalTestSandboxes(ProviderConfig config) {
 		this.sandboxer = Sandboxer.builder("local").config(config).build();
 	}
