@@ -107,12 +107,6 @@ public final class ProviderConfig {
 		return Optional.ofNullable(this.baseUrl);
 	}
 
-	/** The configured URL, else the first environment variable set, else the default; never a trailing slash. */
-	public String baseUrlOr(String defaultUrl, String... environmentVariables) {
-		return baseUrl().or(() -> firstEnv(environmentVariables).map((url) -> validUrl(url, "base-url")))
-			.orElse(defaultUrl);
-	}
-
 	public Duration defaultTimeout() {
 		return this.defaultTimeout;
 	}
@@ -148,21 +142,6 @@ public final class ProviderConfig {
 	/** An extra, else the first of these environment variables that is set. */
 	public Optional<String> extraOrEnv(String key, String... environmentVariables) {
 		return extra(key).or(() -> firstEnv(environmentVariables));
-	}
-
-	/** An extra that must be a URL, without its trailing slash. */
-	public Optional<String> urlExtra(String key, String... environmentVariables) {
-		return extraOrEnv(key, environmentVariables).map((url) -> validUrl(url, ConfigKeys.kebab(key)));
-	}
-
-	/** An extra that must be a duration ({@code 30s}, {@code PT30S}, millis). */
-	public Optional<Duration> durationExtra(String key) {
-		return extra(key).map((value) -> Durations.parse(value, key));
-	}
-
-	/** An extra that must be a whole number. */
-	public Optional<Long> numberExtra(String key, String... environmentVariables) {
-		return extraOrEnv(key, environmentVariables).map((value) -> wholeNumber(value, key));
 	}
 
 	/** An environment variable, through the lookup this config was built with (the process environment by default). */

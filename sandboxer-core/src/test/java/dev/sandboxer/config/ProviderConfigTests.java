@@ -114,9 +114,11 @@ class ProviderConfigTests {
 	@Test
 	void typedExtrasRejectWhatTheyCannotRead() {
 		ProviderConfig config = ProviderConfig.builder().extra("envd-port", "http").extra("sandbox-url", "nope").build();
-		assertThatExceptionOfType(BadConfigException.class).isThrownBy(() -> config.numberExtra("envdPort"))
+		assertThatExceptionOfType(BadConfigException.class)
+			.isThrownBy(() -> config.numberValue(ProviderSetting.of("envd-port", Integer.class, "A port.")))
 			.withMessageContaining("envd-port");
-		assertThatExceptionOfType(BadConfigException.class).isThrownBy(() -> config.urlExtra("sandboxUrl"))
+		assertThatExceptionOfType(BadConfigException.class)
+			.isThrownBy(() -> config.urlValue(ProviderSetting.text("sandbox-url", "A URL.")))
 			.withMessageContaining("sandbox-url");
 	}
 
