@@ -14,14 +14,16 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Version;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
-import com.github.dockerjava.core.RemoteApiVersion;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient;
 import dev.sandboxer.error.ProviderException;
@@ -61,8 +63,15 @@ import org.jspecify.annotations.Nullable;
  */
 final class DockerEngine implements AutoCloseable {
 
-	/** The newest API version whose models docker-java 3.7.1 knows. */
-	private static final RemoteApiVersion NEWEST_KNOWN = RemoteApiVersion.VERSION_1_44;
+	/**
+	 * The newest API version whose models docker-java 3.7.1 knows. Versions are compared here without docker-java's
+	 * {@code RemoteApiVersion}, so that the fast create path ({@link SocketCreate}) can choose one without loading
+	 * docker-java.
+	 */
+	private static final int[] NEWEST_KNOWN = { 1, 44 };
+
+	/** As docker-java parses versions: {@code 1.41}, {@code v1.41}. */
+	private static final Pattern VERSION = Pattern.compile("v?(\\d{1,6})\\.(\\d{1,6})");
 
 	static final int MAX_THREADS = 32;
 
@@ -83,6 +92,8 @@ final class DockerEngine implements AutoCloseable {
 
 	private volatile @Nullable Negotiated negotiated;
 
+	private final AtomicBoolean preparing = new AtomicBoolean();
+
 	DockerEngine(LocalSettings settings) {
 		this.settings = settings;
 		ThreadPoolExecutor workers = new ThreadPoolExecutor(MAX_THREADS, MAX_THREADS, 30, TimeUnit.SECONDS,
@@ -100,12 +111,31 @@ final class DockerEngine implements AutoCloseable {
 	 * the call or interrupts it.
 	 */
 	<T> CompletableFuture<T> call(String subject, EngineCall<T> call) {
-		return submit(new EngineTask<>(call, subject, false));
+		return submit(new EngineTask<>(call, subject, false, true));
+	}
+
+	/**
+	 * Runs a blocking call that does not use docker-java (the fast create path) on the engine's threads, never
+	 * interrupted; failures arrive typed as for {@link #call}.
+	 */
+	<T> CompletableFuture<T> run(String subject, PlainCall<T> call) {
+		return submit(new EngineTask<>((client) -> call.run(), subject, false, false));
+	}
+
+	/**
+	 * Starts setting docker-java up (its classes, transport and version question take most of a second in a fresh
+	 * JVM) on an engine thread, once, so that the calls after a fast create find it ready or nearly so. A failure
+	 * here is left for the next call to meet and report.
+	 */
+	void prepareInBackground() {
+		if (this.negotiated == null && this.preparing.compareAndSet(false, true)) {
+			call("the Docker Engine", (client) -> null);
+		}
 	}
 
 	/** Like {@link #call}, but cancelling the future also interrupts the call while it runs: for waits only. */
 	<T> CompletableFuture<T> callInterruptibly(String subject, EngineCall<T> call) {
-		return submit(new EngineTask<>(call, subject, true));
+		return submit(new EngineTask<>(call, subject, true, true));
 	}
 
 	private <T> CompletableFuture<T> submit(EngineTask<T> task) {
@@ -240,16 +270,35 @@ final class DockerEngine implements AutoCloseable {
 
 	/** The newest version both docker-java and the Engine speak. */
 	static String choose(@Nullable String engineVersion, @Nullable String engineMinimum) {
-		RemoteApiVersion engine = RemoteApiVersion.parseConfigWithDefault(engineVersion);
-		if (engine == RemoteApiVersion.UNKNOWN_VERSION) {
-			return NEWEST_KNOWN.getVersion();
+		int[] engine = parse(engineVersion);
+		if (engine == null) {
+			return NEWEST_KNOWN[0] + "." + NEWEST_KNOWN[1];
 		}
-		RemoteApiVersion chosen = engine.isGreater(NEWEST_KNOWN) ? NEWEST_KNOWN : engine;
-		RemoteApiVersion minimum = RemoteApiVersion.parseConfigWithDefault(engineMinimum);
-		if (minimum != RemoteApiVersion.UNKNOWN_VERSION && minimum.isGreater(chosen)) {
+		int[] chosen = isGreater(engine, NEWEST_KNOWN) ? NEWEST_KNOWN : engine;
+		int[] minimum = parse(engineMinimum);
+		if (minimum != null && isGreater(minimum, chosen)) {
 			chosen = minimum;
 		}
-		return chosen.getVersion();
+		return chosen[0] + "." + chosen[1];
+	}
+
+	/** Whether docker-java's models cover a version: one newer than it knows is left to docker-java's own path. */
+	static boolean knownToDockerJava(String version) {
+		int[] parsed = parse(version);
+		return parsed != null && !isGreater(parsed, NEWEST_KNOWN);
+	}
+
+	private static int @Nullable [] parse(@Nullable String version) {
+		if (version == null) {
+			return null;
+		}
+		Matcher matcher = VERSION.matcher(version);
+		return matcher.matches()
+				? new int[] { Integer.parseInt(matcher.group(1)), Integer.parseInt(matcher.group(2)) } : null;
+	}
+
+	private static boolean isGreater(int[] one, int[] other) {
+		return (one[0] != other[0]) ? one[0] > other[0] : one[1] > other[1];
 	}
 
 	static String readBody(DockerHttpClient.Response response) {
@@ -304,6 +353,14 @@ final class DockerEngine implements AutoCloseable {
 
 	}
 
+	/** A blocking call that needs no docker-java client. */
+	@FunctionalInterface
+	interface PlainCall<T> {
+
+		T run() throws Exception;
+
+	}
+
 	private record Negotiated(DockerClient client, DockerClient streams, String apiVersion) {
 
 	}
@@ -352,9 +409,13 @@ final class DockerEngine implements AutoCloseable {
 		/** Guarded by this: the thread running the call, while it runs. */
 		private @Nullable Thread runner;
 
-		EngineTask(EngineCall<T> call, String subject, boolean interruptible) {
+		/** Whether the call needs docker-java's client, which is set up (negotiated) before it runs. */
+		private final boolean docker;
+
+		EngineTask(EngineCall<T> call, String subject, boolean interruptible, boolean docker) {
 			this.call = call;
 			this.subject = subject;
+			this.docker = docker;
 			if (interruptible) {
 				this.result.whenComplete((value, error) -> {
 					if (this.result.isCancelled()) {
@@ -373,7 +434,7 @@ final class DockerEngine implements AutoCloseable {
 				this.runner = Thread.currentThread();
 			}
 			try {
-				this.result.complete(this.call.run(client()));
+				this.result.complete(this.call.run(this.docker ? client() : null));
 			}
 			catch (Throwable ex) {
 				this.result.completeExceptionally(DockerEngine.this.errors.map(ex, this.subject));

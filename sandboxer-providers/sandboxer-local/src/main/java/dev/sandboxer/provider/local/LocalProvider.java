@@ -2,12 +2,15 @@ package dev.sandboxer.provider.local;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -47,6 +50,14 @@ import org.slf4j.LoggerFactory;
  * {@code list} report it ({@link DeadlineName}). A paused container cannot exit, so a sandbox paused past its
  * deadline stays until it is resumed (it then ends at once) or killed: its clock keeps running while it is paused,
  * but removal waits for the resume. The same holds for a deadline moved while it is paused.
+ * <p>
+ * <b>Fast create.</b> docker-java's first Engine call in a JVM takes most of a second (Jackson's object mapper, its
+ * models, its transport), several times what the Engine needs to make and start a container. So where the Engine is
+ * surely the one docker-java would reach, a Unix socket with no Docker context in play ({@link FastCreateRoute}),
+ * creates go over the socket with the JDK's own channel ({@link SocketCreate}), and docker-java is set up in the
+ * background for the calls that follow. Everything else (tcp or TLS hosts, contexts, an image to pull, an API
+ * version newer than docker-java knows) takes the docker-java way, as before. Both ways send the same container
+ * ({@link ContainerSpec}) and fail with the same typed errors.
  */
 final class LocalProvider implements SandboxProvider {
 
@@ -58,10 +69,23 @@ final class LocalProvider implements SandboxProvider {
 
 	private final ContainerOperations operations;
 
+	/** Creates over the Engine's socket without docker-java; {@code null} where that is not sure to be its Engine. */
+	private final @Nullable SocketCreate socketCreate;
+
 	LocalProvider(LocalSettings settings) {
+		this(settings, true);
+	}
+
+	/** @param socketCreate whether creates may take the fast path at all (tests compare both ways) */
+	LocalProvider(LocalSettings settings, boolean socketCreate) {
 		this.settings = settings;
 		this.engine = new DockerEngine(settings);
 		this.operations = ContainerOperations.of(this.engine, settings);
+		Path socket = socketCreate ? FastCreateRoute.socket(settings.dockerHost()) : null;
+		this.socketCreate = (socket != null) ? new SocketCreate(new SocketEngineCalls(
+				new UnixSocketExchange(socket, settings.connectTimeout(), settings.connectTimeout(),
+						SocketEngineCalls.MAX_ANSWER),
+				this.engine.errors()), settings) : null;
 	}
 
 	@Override
@@ -84,8 +108,72 @@ final class LocalProvider implements SandboxProvider {
 		// and the cancel each record their side first and then look at the other's, so at least one removes it.
 		AtomicReference<String> made = new AtomicReference<>();
 		AtomicBoolean cancelled = new AtomicBoolean();
+		AtomicReference<@Nullable Future<?>> pulling = new AtomicReference<>();
+		SocketCreate fast = this.socketCreate;
+		if (fast == null) {
+			createThroughDockerJava(image, request, subject, created, made, cancelled, pulling);
+		}
+		else {
+			this.engine.prepareInBackground();
+			this.engine.run(subject, () -> {
+				SocketCreate.Made container = fast.create(image, request, subject, made, cancelled);
+				if (container != null && cancelled.get()) {
+					fast.removeAbandoned(container.id());
+				}
+				return Optional.ofNullable(container);
+			}).whenComplete((container, error) -> {
+				if (error != null) {
+					created.completeExceptionally(error);
+				}
+				else if (container.isPresent()) {
+					SocketCreate.Made started = container.get();
+					created.complete(sandbox(started.id(), image, request, started.createdAt(), started.expiresAt(),
+							started.workingDirectory()));
+				}
+				else if (!created.isDone()) {
+					// An image to pull or an API version only docker-java's models know: its way, unchanged.
+					createThroughDockerJava(image, request, subject, created, made, cancelled, pulling);
+				}
+			});
+		}
+		created.whenComplete((sandbox, error) -> {
+			if (!created.isCancelled()) {
+				return;
+			}
+			Future<?> pull = pulling.get();
+			if (pull != null) {
+				pull.cancel(true);
+			}
+			cancelled.set(true);
+			String id = made.get();
+			if (id != null) {
+				if (fast != null) {
+					this.engine.run(subject, () -> {
+						fast.removeAbandoned(id);
+						return null;
+					});
+				}
+				else {
+					this.engine.call(subject, (client) -> {
+						removeAbandoned(client, id);
+						return null;
+					});
+				}
+			}
+		});
+		return created;
+	}
+
+	/** The docker-java way: the image pulled when it is missing, then the container made and started. */
+	private void createThroughDockerJava(String image, CreateSandboxRequest request, String subject,
+			CompletableFuture<ProviderSandbox> created, AtomicReference<String> made, AtomicBoolean cancelled,
+			AtomicReference<@Nullable Future<?>> pulling) {
 		CompletableFuture<@Nullable String> pulled = this.engine.callInterruptibly(subject,
 				(client) -> ensureImage(client, image));
+		pulling.set(pulled);
+		if (created.isCancelled()) {
+			pulled.cancel(true);
+		}
 		pulled.whenComplete((workingDirectory, pullError) -> {
 			if (pullError != null) {
 				created.completeExceptionally(pullError);
@@ -109,21 +197,6 @@ final class LocalProvider implements SandboxProvider {
 				}
 			});
 		});
-		created.whenComplete((sandbox, error) -> {
-			if (!created.isCancelled()) {
-				return;
-			}
-			pulled.cancel(true);
-			cancelled.set(true);
-			String id = made.get();
-			if (id != null) {
-				this.engine.call(subject, (client) -> {
-					removeAbandoned(client, id);
-					return null;
-				});
-			}
-		});
-		return created;
 	}
 
 	/** Makes and starts the container; a container that cannot start is removed. */
@@ -131,7 +204,8 @@ final class LocalProvider implements SandboxProvider {
 			@Nullable String workingDirectory, AtomicReference<String> made) {
 		Instant now = Instant.now();
 		Instant expiresAt = (request.timeout() != null) ? LifetimeKeeper.deadline(now, request.timeout()) : null;
-		String id = container(client, image, request, expiresAt).exec().getId();
+		ContainerSpec spec = ContainerSpec.of(image, request, expiresAt, this.settings.portBindAddress());
+		String id = container(client, spec).exec().getId();
 		made.set(id);
 		try {
 			client.startContainerCmd(id).exec();
@@ -140,7 +214,12 @@ final class LocalProvider implements SandboxProvider {
 			removeAfterFailedStart(client, id, ex);
 			throw ex;
 		}
-		SandboxInfo info = new SandboxInfo(id, ProviderName.LOCAL, image, SandboxStatus.RUNNING, now, expiresAt,
+		return sandbox(id, image, request, now, expiresAt, workingDirectory);
+	}
+
+	private ProviderSandbox sandbox(String id, String image, CreateSandboxRequest request, Instant createdAt,
+			@Nullable Instant expiresAt, @Nullable String workingDirectory) {
+		SandboxInfo info = new SandboxInfo(id, ProviderName.LOCAL, image, SandboxStatus.RUNNING, createdAt, expiresAt,
 				request.metadata(), request.cpus(), request.memoryMb());
 		return new LocalSandbox(info, this.operations, workingDirectory);
 	}
@@ -158,29 +237,27 @@ final class LocalProvider implements SandboxProvider {
 		}
 	}
 
-	private CreateContainerCmd container(DockerClient client, String image, CreateSandboxRequest request,
-			@Nullable Instant expiresAt) {
+	private static CreateContainerCmd container(DockerClient client, ContainerSpec spec) {
 		HostConfig host = HostConfig.newHostConfig().withInit(true).withAutoRemove(true);
-		if (request.cpus() != null) {
-			host.withNanoCPUs(request.cpus() * 1_000_000_000L);
+		if (spec.nanoCpus() != null) {
+			host.withNanoCPUs(spec.nanoCpus());
 		}
-		if (request.memoryMb() != null) {
-			long bytes = request.memoryMb() * 1024L * 1024L;
-			host.withMemory(bytes).withMemorySwap(bytes);
+		if (spec.memoryBytes() != null) {
+			host.withMemory(spec.memoryBytes()).withMemorySwap(spec.memoryBytes());
 		}
-		List<ExposedPort> exposed = request.sortedPorts().stream().map(ExposedPort::tcp).toList();
+		List<ExposedPort> exposed = spec.ports().stream().map(ExposedPort::tcp).toList();
 		if (!exposed.isEmpty()) {
 			Ports bindings = new Ports();
 			// An empty host port makes the Engine pick a free one; the address keeps it off other machines.
-			exposed.forEach((port) -> bindings.bind(port, Ports.Binding.bindIp(this.settings.portBindAddress())));
+			exposed.forEach((port) -> bindings.bind(port, Ports.Binding.bindIp(spec.portBindAddress())));
 			host.withPortBindings(bindings);
 		}
-		return client.createContainerCmd(image)
-			.withLabels(SandboxLabels.forCreate(request, expiresAt))
-			.withEnv(ContainerExec.dockerEnvironment(request.envs()))
-			.withEntrypoint(LifetimeKeeper.ENTRYPOINT)
-			.withCmd(LifetimeKeeper.command(request.timeout()))
-			.withStopSignal(LifetimeKeeper.STOP_SIGNAL)
+		return client.createContainerCmd(spec.image())
+			.withLabels(spec.labels())
+			.withEnv(spec.env())
+			.withEntrypoint(spec.entrypoint())
+			.withCmd(spec.cmd())
+			.withStopSignal(spec.stopSignal())
 			.withExposedPorts(exposed)
 			.withHostConfig(host);
 	}

@@ -1,0 +1,149 @@
+package dev.sandboxer.provider.local;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The HTTP framing of the fast create path, against a Unix socket server of the test's own that answers canned
+ * bytes (the Engine's real answers are covered by {@link LocalFastCreateTests}).
+ */
+class HttpAnswerTests {
+
+	@TempDir
+	Path directory;
+
+	@Test
+	void readsAContentLengthBody() throws Exception {
+		HttpAnswer answer = exchange("HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: 12\r\n"
+				+ "\r\n{\"Id\":\"ab\"}\n", 1024);
+		assertThat(answer.status()).isEqualTo(201);
+		assertThat(answer.text()).isEqualTo("{\"Id\":\"ab\"}\n");
+	}
+
+	@Test
+	void readsAChunkedBody() throws Exception {
+		HttpAnswer answer = exchange("HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\n\r\n"
+				+ "7\r\n{\"messa\r\n" + "1A;ext=1\r\nge\":\"No such image: x:y\"}\n\r\n" + "0\r\nTrailer: t\r\n\r\n", 1024);
+		assertThat(answer.status()).isEqualTo(404);
+		assertThat(answer.text()).isEqualTo("{\"message\":\"No such image: x:y\"}\n");
+		assertThat(EngineErrors.engineMessage(answer.text())).isEqualTo("No such image: x:y");
+	}
+
+	@Test
+	void readsABodyEndedByTheConnectionAndAnAnswerWithNoBody() throws Exception {
+		assertThat(exchange("HTTP/1.0 500 Oops\r\n\r\nplain words", 1024).text()).isEqualTo("plain words");
+		HttpAnswer started = exchange("HTTP/1.1 204 No Content\r\nServer: Docker\r\n\r\n", 1024);
+		assertThat(started.status()).isEqualTo(204);
+		assertThat(started.body()).isEmpty();
+	}
+
+	@Test
+	void boundsTheBody() {
+		assertThatExceptionOfType(IOException.class)
+			.isThrownBy(() -> read("HTTP/1.1 200 OK\r\nContent-Length: 2000\r\n\r\n" + "x".repeat(2000), 1000))
+			.withMessageContaining("1000");
+		assertThatExceptionOfType(IOException.class)
+			.isThrownBy(() -> read("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n400\r\n" + "x".repeat(1024)
+					+ "\r\n0\r\n\r\n", 1000))
+			.withMessageContaining("1000");
+		assertThatExceptionOfType(IOException.class)
+			.isThrownBy(() -> read("HTTP/1.1 200 OK\r\n\r\n" + "x".repeat(1001), 1000))
+			.withMessageContaining("1000");
+	}
+
+	@Test
+	void refusesBrokenAnswers() {
+		for (String broken : new String[] { "", "SSH-2.0-OpenSSH\r\n\r\n", "HTTP/1.1 2x1 Created\r\n\r\n",
+				"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+						+ "zz\r\n", "HTTP/1.1 200 OK\r\nContent-Length: 5" }) {
+			assertThatExceptionOfType(IOException.class).as(broken).isThrownBy(() -> read(broken, 1000));
+		}
+	}
+
+	@Test
+	void anEngineThatNeverAnswersFailsAtTheResponseDeadline() throws Exception {
+		Path socket = this.directory.resolve("silent.sock");
+		try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+			server.bind(UnixDomainSocketAddress.of(socket));
+			CompletableFuture<SocketChannel> accepted = CompletableFuture.supplyAsync(() -> {
+				try {
+					return server.accept();
+				}
+				catch (IOException ex) {
+					throw new IllegalStateException(ex);
+				}
+			});
+			UnixSocketExchange exchange = new UnixSocketExchange(socket, Duration.ofSeconds(5),
+					Duration.ofMillis(300), 1024);
+			assertThatExceptionOfType(SocketTimeoutException.class)
+				.isThrownBy(() -> exchange.exchange("GET", "/version", null));
+			accepted.get(5, TimeUnit.SECONDS).close();
+		}
+	}
+
+	@Test
+	void aMissingSocketFailsToConnect() {
+		UnixSocketExchange exchange = new UnixSocketExchange(this.directory.resolve("absent.sock"),
+				Duration.ofSeconds(5), Duration.ofSeconds(5), 1024);
+		assertThatExceptionOfType(IOException.class).isThrownBy(() -> exchange.exchange("GET", "/version", null));
+	}
+
+	private static HttpAnswer read(String raw, int maxBody) throws IOException {
+		return HttpAnswer.read(new ByteArrayInputStream(raw.getBytes(StandardCharsets.ISO_8859_1)), maxBody);
+	}
+
+	/** Serves one connection: reads the request's head and body, answers the canned bytes, closes. */
+	private HttpAnswer exchange(String answer, int maxBody) throws Exception {
+		Path socket = this.directory.resolve("engine.sock");
+		try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+			server.bind(UnixDomainSocketAddress.of(socket));
+			CompletableFuture<String> request = CompletableFuture.supplyAsync(() -> serve(server, answer));
+			HttpAnswer read = new UnixSocketExchange(socket, Duration.ofSeconds(5), Duration.ofSeconds(5), maxBody)
+				.exchange("POST", "/v1.41/containers/create", "{\"Image\":\"é\"}".getBytes(StandardCharsets.UTF_8));
+			String sent = request.get(5, TimeUnit.SECONDS);
+			assertThat(sent).startsWith("POST /v1.41/containers/create HTTP/1.1\r\n")
+				.contains("Content-Length: 14\r\n", "Connection: close\r\n")
+				.endsWith("\r\n\r\n{\"Image\":\"é\"}");
+			return read;
+		}
+		finally {
+			java.nio.file.Files.deleteIfExists(socket);
+		}
+	}
+
+	private static String serve(ServerSocketChannel server, String answer) {
+		try (SocketChannel client = server.accept()) {
+			ByteBuffer buffer = ByteBuffer.allocate(8192);
+			String received = "";
+			while (!received.contains("\r\n\r\n") || !received.endsWith("}")) {
+				if (client.read(buffer) < 0) {
+					break;
+				}
+				received = new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
+			}
+			client.write(ByteBuffer.wrap(answer.getBytes(StandardCharsets.ISO_8859_1)));
+			return received;
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
