@@ -88,6 +88,11 @@ final class LocalProvider implements SandboxProvider {
 				this.engine.errors()), settings) : null;
 	}
 
+	/** Whether creates go over the Engine's socket without docker-java (tests check the route taken). */
+	boolean createsOverSocket() {
+		return this.socketCreate != null;
+	}
+
 	@Override
 	public ProviderName name() {
 		return ProviderName.LOCAL;
