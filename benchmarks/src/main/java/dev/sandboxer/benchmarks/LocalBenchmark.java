@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * of {@code runCommand}, and the same plus the exit code (what {@code runCommand} also returns) as a second peer. Process starts are counted from the Engine's own {@code exec_create} events.
  * <p>
  * Run: {@code ./mvnw -q -pl benchmarks -am compile exec:java -Dexec.mainClass=dev.sandboxer.benchmarks.LocalBenchmark}
- * (needs the images of {@code scripts/build-test-images.sh}); {@code -Dexec.args="image..."} measures other images.
+ * (needs the images of {@code scripts/build-test-images.sh}); {@code -Dexec.args="image..."} measures other images,
+ * {@code -Dexec.args="--fresh-only [image...]"} only the first create in fresh JVMs and its bare peer.
  */
 public final class LocalBenchmark {
 
@@ -63,11 +64,18 @@ public final class LocalBenchmark {
 			freshCreate(args[1]);
 			return;
 		}
+		if (args.length > 0 && args[0].equals(FRESH_ONLY)) {
+			List<String> only = (args.length > 1) ? List.of(args).subList(1, args.length) : IMAGES;
+			for (String image : only) {
+				freshCreatesInChildren(image).forEach(System.out::println);
+			}
+			return;
+		}
 		List<String> images = (args.length > 0) ? List.of(args) : IMAGES;
 		List<String> freshCreates = new ArrayList<>();
 		for (String image : images) {
 			// Before this JVM touches docker-java, so that a child's figure is not helped by a warm disk cache only.
-			freshCreates.add(image + ": " + freshCreateInChild(image));
+			freshCreates.addAll(freshCreatesInChildren(image));
 		}
 		try (Sandboxer sandboxer = Sandboxer.builder("local").build();
 				Sandboxer plain = Sandboxer.builder("local")
@@ -82,8 +90,9 @@ public final class LocalBenchmark {
 					LocalSessionFigures.run(sandboxer, plain, docker, image);
 				}
 				System.out.println();
-				System.out.println("== first createSandbox in a fresh JVM (Sandboxer built, one create; a child JVM each)");
-				freshCreates.forEach((line) -> System.out.println("  " + line));
+				System.out.println("== first createSandbox in a fresh JVM (Sandboxer built, one create; a child JVM each), "
+						+ "beside a bare Engine create + start over the socket (no docker-java) in the same run");
+				freshCreates.forEach(System.out::println);
 				LocalLatencies bareCreate = new LocalLatencies("bare docker-java create + start (warm)");
 				for (int i = 0; i < 5; i++) {
 					String id = bareCreate.time(() -> {
@@ -105,8 +114,17 @@ public final class LocalBenchmark {
 
 	private static final String FRESH_CREATE = "--fresh-create";
 
-	/** Runs this class again in a child JVM that only makes one sandbox; answers what the child printed. */
-	private static String freshCreateInChild(String image) throws Exception {
+	/** Only the fresh-JVM figures: {@code --fresh-only [image...]}. */
+	private static final String FRESH_ONLY = "--fresh-only";
+
+	private static final int FRESH_CHILDREN = 7;
+
+	/**
+	 * Runs this class again in child JVMs that each make one sandbox and run one command, and between them times
+	 * the bare peer (a raw-socket create + start, {@link BareSocketCreate}), so both see the same machine; answers
+	 * the figures' lines and their ratio.
+	 */
+	private static List<String> freshCreatesInChildren(String image) throws Exception {
 		String classPath = System.getProperty("java.class.path");
 		if (LocalBenchmark.class.getClassLoader() instanceof java.net.URLClassLoader loader) {
 			// Under exec:java the project's class path is the loader's, not the JVM's.
@@ -117,20 +135,44 @@ public final class LocalBenchmark {
 			}
 			classPath = urls.toString();
 		}
-		List<String> figures = new ArrayList<>();
-		for (int i = 0; i < 3; i++) {
+		LocalLatencies fresh = new LocalLatencies("fresh JVM: build + first create");
+		LocalLatencies firstCommand = new LocalLatencies("fresh JVM: first runCommand after");
+		LocalLatencies bare = new LocalLatencies("bare socket create + start");
+		BareSocketCreate peer = new BareSocketCreate();
+		// Round 0 is not counted: it warms the disk cache, the Engine and this JVM alike.
+		for (int i = 0; i <= FRESH_CHILDREN; i++) {
+			long peerStarted = System.nanoTime();
+			String id = peer.createAndStart(image);
+			long peerTook = System.nanoTime() - peerStarted;
+			peer.remove(id);
 			Process child = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java")
 				.toString(), "-cp", classPath, LocalBenchmark.class.getName(), FRESH_CREATE, image).redirectErrorStream(true)
 				.start();
 			String out = new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
 			child.waitFor(2, TimeUnit.MINUTES);
-			figures.add(out.lines().reduce((first, second) -> second).orElse("?"));
+			String last = out.lines().reduce((first, second) -> second).orElse("?");
+			java.util.regex.Matcher figures = java.util.regex.Pattern.compile("create (\\d+) ns, first runCommand (\\d+) ns")
+				.matcher(last);
+			if (!figures.find()) {
+				throw new IllegalStateException("The child said: " + out);
+			}
+			if (i > 0) {
+				bare.add(peerTook);
+				fresh.add(Long.parseLong(figures.group(1)));
+				firstCommand.add(Long.parseLong(figures.group(2)));
+			}
 		}
-		return String.join(", ", figures);
+		return List.of("  " + image, fresh.line(), bare.line(),
+				String.format(Locale.ROOT, "  %-34s %.2fx (p50 over p50)", "ratio fresh create / bare",
+						fresh.percentile(50) / bare.percentile(50)),
+				firstCommand.line());
 	}
 
-	/** In a fresh JVM: builds a client and makes one sandbox, printing how long that took. */
-	private static void freshCreate(String image) {
+	/**
+	 * In a fresh JVM: builds a client and makes one sandbox, then runs one command in it, printing how long each
+	 * took.
+	 */
+	private static void freshCreate(String image) throws Exception {
 		((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
 			.setLevel(Level.WARN);
 		long started = System.nanoTime();
@@ -140,8 +182,13 @@ public final class LocalBenchmark {
 					.timeout(Duration.ofMinutes(2))
 					.metadata("sandboxer-benchmark", "local")
 					.build())) {
-			long createdMs = (System.nanoTime() - started) / 1_000_000;
-			System.out.println(createdMs + " ms");
+			long created = System.nanoTime();
+			CommandResult result = sandbox.runCommand("echo hi");
+			long ran = System.nanoTime();
+			if (!result.stdout().equals("hi\n")) {
+				throw new IllegalStateException("echo hi said " + result);
+			}
+			System.out.println("create " + (created - started) + " ns, first runCommand " + (ran - created) + " ns");
 		}
 	}
 

@@ -26,6 +26,7 @@ import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient;
+import com.github.dockerjava.transport.SSLConfig;
 import dev.sandboxer.error.ProviderException;
 import dev.sandboxer.error.SandboxerException;
 import org.jspecify.annotations.Nullable;
@@ -94,6 +95,9 @@ final class DockerEngine implements AutoCloseable {
 
 	private final AtomicBoolean preparing = new AtomicBoolean();
 
+	/** An API version chosen by the fast create path, the same way negotiation would; used once, if at all. */
+	private volatile @Nullable String chosenElsewhere;
+
 	DockerEngine(LocalSettings settings) {
 		this.settings = settings;
 		ThreadPoolExecutor workers = new ThreadPoolExecutor(MAX_THREADS, MAX_THREADS, 30, TimeUnit.SECONDS,
@@ -111,7 +115,7 @@ final class DockerEngine implements AutoCloseable {
 	 * the call or interrupts it.
 	 */
 	<T> CompletableFuture<T> call(String subject, EngineCall<T> call) {
-		return submit(new EngineTask<>(call, subject, false, true));
+		return submit(new EngineTask<>(call, null, subject, false));
 	}
 
 	/**
@@ -119,23 +123,26 @@ final class DockerEngine implements AutoCloseable {
 	 * interrupted; failures arrive typed as for {@link #call}.
 	 */
 	<T> CompletableFuture<T> run(String subject, PlainCall<T> call) {
-		return submit(new EngineTask<>((client) -> call.run(), subject, false, false));
+		return submit(new EngineTask<>(null, call, subject, false));
 	}
 
 	/**
 	 * Starts setting docker-java up (its classes, transport and version question take most of a second in a fresh
 	 * JVM) on an engine thread, once, so that the calls after a fast create find it ready or nearly so. A failure
 	 * here is left for the next call to meet and report.
+	 * @param apiVersion the version the fast create path chose the same way ({@link #choose}), so that docker-java
+	 * need not ask again; {@code null} to let it ask
 	 */
-	void prepareInBackground() {
+	void prepareInBackground(@Nullable String apiVersion) {
 		if (this.negotiated == null && this.preparing.compareAndSet(false, true)) {
+			this.chosenElsewhere = apiVersion;
 			call("the Docker Engine", (client) -> null);
 		}
 	}
 
 	/** Like {@link #call}, but cancelling the future also interrupts the call while it runs: for waits only. */
 	<T> CompletableFuture<T> callInterruptibly(String subject, EngineCall<T> call) {
-		return submit(new EngineTask<>(call, subject, true, true));
+		return submit(new EngineTask<>(call, null, subject, true));
 	}
 
 	private <T> CompletableFuture<T> submit(EngineTask<T> task) {
@@ -244,7 +251,7 @@ final class DockerEngine implements AutoCloseable {
 			return current;
 		}
 		Transport connection = transport();
-		String version = this.settings.apiVersion();
+		String version = (this.settings.apiVersion() != null) ? this.settings.apiVersion() : this.chosenElsewhere;
 		if (version == null) {
 			// An unversioned client, only for this question: the Engine answers /version whatever it speaks.
 			Version answer = DockerClientImpl.getInstance(connection.configBuilder().build(), connection.http())
@@ -375,16 +382,17 @@ final class DockerEngine implements AutoCloseable {
 				builder.withDockerHost(settings.dockerHost());
 			}
 			DockerClientConfig unversioned = builder.build();
+			SSLConfig tls = UnusedTls.forHost(unversioned.getDockerHost(), unversioned.getSSLConfig());
 			DockerHttpClient http = new ResponseDeadline(new StaleConnectionRetry(new ZerodepDockerHttpClient.Builder()
 				.dockerHost(unversioned.getDockerHost())
-				.sslConfig(unversioned.getSSLConfig())
+				.sslConfig(tls)
 				.connectionTimeout(settings.connectTimeout())
 				.responseTimeout(settings.connectTimeout())
 				.maxConnections(MAX_THREADS)
 				.build(), MAX_THREADS), timers, settings.connectTimeout());
 			DockerHttpClient streams = new StaleConnectionRetry(new ZerodepDockerHttpClient.Builder()
 				.dockerHost(unversioned.getDockerHost())
-				.sslConfig(unversioned.getSSLConfig())
+				.sslConfig(tls)
 				.connectionTimeout(settings.connectTimeout())
 				.maxConnections(MAX_STREAMS)
 				.build(), MAX_STREAMS);
@@ -402,20 +410,21 @@ final class DockerEngine implements AutoCloseable {
 
 		final CompletableFuture<T> result = new CompletableFuture<>();
 
-		private final EngineCall<T> call;
+		/** A docker-java call, which needs the client set up (negotiated) before it runs; else {@link #plain}. */
+		private final @Nullable EngineCall<T> call;
+
+		/** A call without docker-java (the fast create path), which must not set docker-java up on its way. */
+		private final @Nullable PlainCall<T> plain;
 
 		final String subject;
 
 		/** Guarded by this: the thread running the call, while it runs. */
 		private @Nullable Thread runner;
 
-		/** Whether the call needs docker-java's client, which is set up (negotiated) before it runs. */
-		private final boolean docker;
-
-		EngineTask(EngineCall<T> call, String subject, boolean interruptible, boolean docker) {
+		EngineTask(@Nullable EngineCall<T> call, @Nullable PlainCall<T> plain, String subject, boolean interruptible) {
 			this.call = call;
+			this.plain = plain;
 			this.subject = subject;
-			this.docker = docker;
 			if (interruptible) {
 				this.result.whenComplete((value, error) -> {
 					if (this.result.isCancelled()) {
@@ -434,7 +443,7 @@ final class DockerEngine implements AutoCloseable {
 				this.runner = Thread.currentThread();
 			}
 			try {
-				this.result.complete(this.call.run(this.docker ? client() : null));
+				this.result.complete((this.call != null) ? this.call.run(client()) : this.plain.run());
 			}
 			catch (Throwable ex) {
 				this.result.completeExceptionally(DockerEngine.this.errors.map(ex, this.subject));

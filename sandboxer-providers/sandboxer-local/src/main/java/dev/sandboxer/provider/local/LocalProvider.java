@@ -119,11 +119,17 @@ final class LocalProvider implements SandboxProvider {
 			createThroughDockerJava(image, request, subject, created, made, cancelled, pulling);
 		}
 		else {
-			this.engine.prepareInBackground();
 			this.engine.run(subject, () -> {
 				SocketCreate.Made container = fast.create(image, request, subject, made, cancelled);
 				if (container != null && cancelled.get()) {
 					fast.removeAbandoned(container.id());
+				}
+				else if (container != null) {
+					// docker-java is set up now, not when the create begins: on two cores, its second of class
+					// loading beside the create slowed the create by about half (the Engine starting the container
+					// competes for the same CPU), while the first command after it, which needs docker-java, gained
+					// less than that. It starts before the sandbox is handed over, so that command finds it under way.
+					this.engine.prepareInBackground(fast.chosenVersion());
 				}
 				return Optional.ofNullable(container);
 			}).whenComplete((container, error) -> {

@@ -86,6 +86,11 @@ final class SocketCreate {
 		}
 	}
 
+	/** The API version this path chose, if it has asked yet. */
+	@Nullable String chosenVersion() {
+		return this.apiVersion;
+	}
+
 	private String version() throws IOException {
 		String known = this.apiVersion;
 		if (known == null) {

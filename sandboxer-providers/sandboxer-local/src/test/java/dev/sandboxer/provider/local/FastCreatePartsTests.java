@@ -146,6 +146,17 @@ class FastCreatePartsTests {
 	}
 
 	@Test
+	void aSocketGetsATlsContextThatLoadsNoTrustStoreAndOtherHostsKeepTheirs() throws Exception {
+		com.github.dockerjava.transport.SSLConfig socket = UnusedTls.forHost(java.net.URI.create("unix:///var/run/docker.sock"),
+				null);
+		assertThat(socket).isNotNull();
+		assertThat(socket.getSSLContext().getProtocol()).isEqualTo("TLS");
+		assertThat(UnusedTls.forHost(java.net.URI.create("tcp://127.0.0.1:2376"), null)).isNull();
+		com.github.dockerjava.transport.SSLConfig users = () -> null;
+		assertThat(UnusedTls.forHost(java.net.URI.create("unix:///var/run/docker.sock"), users)).isSameAs(users);
+	}
+
+	@Test
 	void comparesApiVersionsWithoutDockerJava() {
 		assertThat(DockerEngine.knownToDockerJava("1.41")).isTrue();
 		assertThat(DockerEngine.knownToDockerJava("1.44")).isTrue();
