@@ -119,6 +119,8 @@ public final class LocalBenchmark {
 
 	private static final int FRESH_CHILDREN = 7;
 
+	private static final Duration SETTLE = Duration.ofSeconds(1);
+
 	/**
 	 * Runs this class again in child JVMs that each make one sandbox and run one command, and between them times
 	 * the bare peer (a raw-socket create + start, {@link BareSocketCreate}), so both see the same machine; answers
@@ -138,6 +140,7 @@ public final class LocalBenchmark {
 		LocalLatencies fresh = new LocalLatencies("fresh JVM: build + first create");
 		LocalLatencies firstCommand = new LocalLatencies("fresh JVM: first runCommand after");
 		LocalLatencies bare = new LocalLatencies("bare socket create + start");
+		LocalLatencies build = new LocalLatencies("  of which Sandboxer built");
 		BareSocketCreate peer = new BareSocketCreate();
 		// Round 0 is not counted: it warms the disk cache, the Engine and this JVM alike.
 		for (int i = 0; i <= FRESH_CHILDREN; i++) {
@@ -145,13 +148,17 @@ public final class LocalBenchmark {
 			String id = peer.createAndStart(image);
 			long peerTook = System.nanoTime() - peerStarted;
 			peer.remove(id);
+			// The Engine tears a removed container down after answering; each measurement starts on a settled one.
+			Thread.sleep(SETTLE.toMillis());
 			Process child = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java")
 				.toString(), "-cp", classPath, LocalBenchmark.class.getName(), FRESH_CREATE, image).redirectErrorStream(true)
 				.start();
 			String out = new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
 			child.waitFor(2, TimeUnit.MINUTES);
+			Thread.sleep(SETTLE.toMillis());
 			String last = out.lines().reduce((first, second) -> second).orElse("?");
-			java.util.regex.Matcher figures = java.util.regex.Pattern.compile("create (\\d+) ns, first runCommand (\\d+) ns")
+			java.util.regex.Matcher figures = java.util.regex.Pattern
+				.compile("create (\\d+) ns, first runCommand (\\d+) ns, build (\\d+) ns")
 				.matcher(last);
 			if (!figures.find()) {
 				throw new IllegalStateException("The child said: " + out);
@@ -159,10 +166,11 @@ public final class LocalBenchmark {
 			if (i > 0) {
 				bare.add(peerTook);
 				fresh.add(Long.parseLong(figures.group(1)));
+				build.add(Long.parseLong(figures.group(3)));
 				firstCommand.add(Long.parseLong(figures.group(2)));
 			}
 		}
-		return List.of("  " + image, fresh.line(), bare.line(),
+		return List.of("  " + image, fresh.line(), build.line(), bare.line(),
 				String.format(Locale.ROOT, "  %-34s %.2fx (p50 over p50)", "ratio fresh create / bare",
 						fresh.percentile(50) / bare.percentile(50)),
 				firstCommand.line());
@@ -176,19 +184,26 @@ public final class LocalBenchmark {
 		((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
 			.setLevel(Level.WARN);
 		long started = System.nanoTime();
-		try (Sandboxer sandboxer = Sandboxer.builder("local").build();
-				Sandbox sandbox = sandboxer.createSandbox(CreateSandboxRequest.builder()
-					.template(image)
-					.timeout(Duration.ofMinutes(2))
-					.metadata("sandboxer-benchmark", "local")
-					.build())) {
+		try (Sandboxer sandboxer = Sandboxer.builder("local").build()) {
+			long built = System.nanoTime();
+			freshCreate(sandboxer, image, started, built);
+		}
+	}
+
+	private static void freshCreate(Sandboxer sandboxer, String image, long started, long built) {
+		try (Sandbox sandbox = sandboxer.createSandbox(CreateSandboxRequest.builder()
+			.template(image)
+			.timeout(Duration.ofMinutes(2))
+			.metadata("sandboxer-benchmark", "local")
+			.build())) {
 			long created = System.nanoTime();
 			CommandResult result = sandbox.runCommand("echo hi");
 			long ran = System.nanoTime();
 			if (!result.stdout().equals("hi\n")) {
 				throw new IllegalStateException("echo hi said " + result);
 			}
-			System.out.println("create " + (created - started) + " ns, first runCommand " + (ran - created) + " ns");
+			System.out.println("create " + (created - started) + " ns, first runCommand " + (ran - created) + " ns, build "
+					+ (built - started) + " ns");
 		}
 	}
 
