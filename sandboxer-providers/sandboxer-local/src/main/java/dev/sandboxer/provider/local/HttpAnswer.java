@@ -2,6 +2,7 @@ package dev.sandboxer.provider.local;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ProtocolException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -9,7 +10,8 @@ import java.util.Locale;
  * One HTTP/1.1 answer as the Engine sends it: the status and the whole body, read from a stream. The body is framed
  * by {@code Content-Length}, by chunks, or (without either) by the end of the stream, since requests ask for
  * {@code Connection: close}. Every part is bounded: a header block over {@value #MAX_HEADERS} bytes or a body over the
- * reader's limit fails the read rather than growing a buffer without end.
+ * reader's limit fails the read rather than growing a buffer without end. An answer that breaks the protocol fails
+ * with a {@link ProtocolException}; one cut short by the connection closing, with a plain {@link IOException}.
  *
  * @param status the HTTP status code
  * @param body the body's bytes, de-chunked
@@ -43,7 +45,7 @@ record HttpAnswer(int status, byte[] body) {
 		}
 		else if (head.contentLength >= 0) {
 			if (head.contentLength > maxBody) {
-				throw new IOException("The Docker Engine's answer is " + head.contentLength + " bytes, over the "
+				throw new ProtocolException("The Docker Engine's answer is " + head.contentLength + " bytes, over the "
 						+ maxBody + " this call reads");
 			}
 			body = readExactly(in, (int) head.contentLength);
@@ -59,14 +61,14 @@ record HttpAnswer(int status, byte[] body) {
 		int[] budget = { MAX_HEADERS - statusLine.length() };
 		// "HTTP/1.1 201 Created"
 		if (!statusLine.startsWith("HTTP/1.") || statusLine.length() < 12 || statusLine.charAt(8) != ' ') {
-			throw new IOException("Not an HTTP answer from the Docker Engine: '" + printable(statusLine) + "'");
+			throw new ProtocolException("Not an HTTP answer from the Docker Engine: '" + printable(statusLine) + "'");
 		}
 		int status;
 		try {
 			status = Integer.parseInt(statusLine.substring(9, 12));
 		}
 		catch (NumberFormatException ex) {
-			throw new IOException("Not an HTTP status from the Docker Engine: '" + printable(statusLine) + "'");
+			throw new ProtocolException("Not an HTTP status from the Docker Engine: '" + printable(statusLine) + "'");
 		}
 		long contentLength = -1;
 		boolean chunked = false;
@@ -82,7 +84,7 @@ record HttpAnswer(int status, byte[] body) {
 					contentLength = Long.parseLong(value);
 				}
 				catch (NumberFormatException ex) {
-					throw new IOException("Unreadable Content-Length from the Docker Engine: '" + printable(value) + "'");
+					throw new ProtocolException("Unreadable Content-Length from the Docker Engine: '" + printable(value) + "'");
 				}
 			}
 			else if (name.equals("transfer-encoding") && value.toLowerCase(Locale.ROOT).contains("chunked")) {
@@ -104,10 +106,10 @@ record HttpAnswer(int status, byte[] body) {
 				size = Integer.parseInt(hex, 16);
 			}
 			catch (NumberFormatException ex) {
-				throw new IOException("Unreadable chunk size from the Docker Engine: '" + printable(sizeLine) + "'");
+				throw new ProtocolException("Unreadable chunk size from the Docker Engine: '" + printable(sizeLine) + "'");
 			}
 			if (size < 0) {
-				throw new IOException("Negative chunk size from the Docker Engine");
+				throw new ProtocolException("Negative chunk size from the Docker Engine");
 			}
 			if (size == 0) {
 				// Trailers, if any, end with an empty line.
@@ -118,7 +120,7 @@ record HttpAnswer(int status, byte[] body) {
 			}
 			body.add(readExactly(in, body.checkRoom(size)));
 			if (!readLine(in, budget).isEmpty()) {
-				throw new IOException("A chunk from the Docker Engine did not end where its size said");
+				throw new ProtocolException("A chunk from the Docker Engine did not end where its size said");
 			}
 		}
 	}
@@ -135,7 +137,7 @@ record HttpAnswer(int status, byte[] body) {
 	private static byte[] readToEnd(InputStream in, int maxBody) throws IOException {
 		byte[] bytes = in.readNBytes(maxBody + 1);
 		if (bytes.length > maxBody) {
-			throw new IOException("The Docker Engine's answer is over the " + maxBody + " bytes this call reads");
+			throw new ProtocolException("The Docker Engine's answer is over the " + maxBody + " bytes this call reads");
 		}
 		return bytes;
 	}
@@ -149,7 +151,7 @@ record HttpAnswer(int status, byte[] body) {
 				throw new IOException("The Docker Engine closed the connection in the middle of its answer's head");
 			}
 			if (--budget[0] < 0) {
-				throw new IOException("The Docker Engine's answer head is over " + MAX_HEADERS + " bytes");
+				throw new ProtocolException("The Docker Engine's answer head is over " + MAX_HEADERS + " bytes");
 			}
 			if (b == '\n') {
 				int end = line.length();
@@ -183,7 +185,7 @@ record HttpAnswer(int status, byte[] body) {
 
 		int checkRoom(int more) throws IOException {
 			if (more > this.limit - this.size) {
-				throw new IOException("The Docker Engine's answer is over the " + this.limit + " bytes this call reads");
+				throw new ProtocolException("The Docker Engine's answer is over the " + this.limit + " bytes this call reads");
 			}
 			return more;
 		}

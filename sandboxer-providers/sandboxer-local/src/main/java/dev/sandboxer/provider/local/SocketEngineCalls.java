@@ -1,7 +1,9 @@
 package dev.sandboxer.provider.local;
 
 import java.io.IOException;
+import java.net.ProtocolException;
 
+import dev.sandboxer.error.ProviderException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -13,12 +15,12 @@ final class SocketEngineCalls {
 	/** Create answers are small; an image's inspect carries its history and config, well under this. */
 	static final int MAX_ANSWER = 4 * 1024 * 1024;
 
-	private final UnixSocketExchange exchange;
+	private final UnixSocketExchange socket;
 
 	private final EngineErrors errors;
 
 	SocketEngineCalls(UnixSocketExchange exchange, EngineErrors errors) {
-		this.exchange = exchange;
+		this.socket = exchange;
 		this.errors = errors;
 	}
 
@@ -28,38 +30,39 @@ final class SocketEngineCalls {
 			return configured;
 		}
 		// The unversioned path: the Engine answers it whatever versions it speaks.
-		HttpAnswer answer = require(this.exchange.exchange("GET", "/version", null), "the Docker Engine");
-		return DockerEngine.choose(EngineJson.text(answer.body(), "ApiVersion"),
-				EngineJson.text(answer.body(), "MinAPIVersion"));
+		HttpAnswer answer = require(exchange("GET", "/version", null), "the Docker Engine");
+		return DockerEngine.choose(field(answer, "the Docker Engine", "ApiVersion"),
+				field(answer, "the Docker Engine", "MinAPIVersion"));
 	}
 
 	/** The image's working directory; {@link Image#present()} is false when the Engine does not have it. */
 	Image inspectImage(String version, String image) throws IOException {
-		HttpAnswer answer = this.exchange.exchange("GET",
+		HttpAnswer answer = exchange("GET",
 				"/v" + version + "/images/" + PercentEncoding.encode(image) + "/json", null);
 		if (answer.status() == 404) {
 			return new Image(false, null);
 		}
 		require(answer, "image '" + image + "'");
-		return new Image(true, EngineJson.text(answer.body(), "Config", "WorkingDir"));
+		return new Image(true, field(answer, "image '" + image + "'", "Config", "WorkingDir"));
 	}
 
 	/** Makes the container; answers its id. */
 	String create(String version, ContainerSpec spec, String subject) throws IOException {
 		HttpAnswer answer = require(
-				this.exchange.exchange("POST", "/v" + version + "/containers/create", CreateContainerJson.of(spec)),
+				exchange("POST", "/v" + version + "/containers/create", CreateContainerJson.of(spec)),
 				subject);
-		String id = EngineJson.text(answer.body(), "Id");
+		String id = field(answer, subject, "Id");
 		if (id == null || id.isEmpty()) {
-			throw new IOException("The Docker Engine made a container for " + subject + " but its answer named none: "
-					+ EngineErrors.engineMessage(answer.text()));
+			throw new ProviderException(EngineErrors.PROVIDER, "The Docker Engine made a container for " + subject
+					+ " but its answer named none: " + EngineErrors.engineMessage(answer.text()), answer.status(), null,
+					null);
 		}
 		return id;
 	}
 
 	void start(String version, String containerId, String subject) throws IOException {
 		// 304: already started, which is as good.
-		HttpAnswer answer = this.exchange.exchange("POST",
+		HttpAnswer answer = exchange("POST",
 				"/v" + version + "/containers/" + PercentEncoding.encode(containerId) + "/start", null);
 		if (answer.status() != 304) {
 			require(answer, subject);
@@ -71,12 +74,38 @@ final class SocketEngineCalls {
 	 * removed.
 	 */
 	void remove(String version, String containerId) throws IOException {
-		HttpAnswer answer = this.exchange.exchange("DELETE",
+		HttpAnswer answer = exchange("DELETE",
 				"/v" + version + "/containers/" + PercentEncoding.encode(containerId) + "?force=true&v=true", null);
 		if (answer.status() == 404 || (answer.status() == 409 && answer.text().contains("already in progress"))) {
 			return;
 		}
 		require(answer, ContainerExec.subject(containerId));
+	}
+
+	/**
+	 * One exchange. An answer that is not HTTP as the Engine speaks it is a {@link ProviderException} (the Engine,
+	 * or whatever listens on its socket, answered wrongly); a connection that fails stays an {@link IOException},
+	 * which {@link EngineErrors#map} reports as the Engine not being reachable.
+	 */
+	private HttpAnswer exchange(String method, String pathAndQuery, byte @Nullable [] json) throws IOException {
+		try {
+			return this.socket.exchange(method, pathAndQuery, json);
+		}
+		catch (ProtocolException ex) {
+			throw new ProviderException(EngineErrors.PROVIDER, "The answer on unix://" + this.socket.socket()
+					+ " to " + method + " " + pathAndQuery + " is not the Docker Engine's HTTP: " + ex.getMessage(), null,
+					null, ex);
+		}
+	}
+
+	private static @Nullable String field(HttpAnswer answer, String subject, String... path) {
+		try {
+			return EngineJson.text(answer.body(), path);
+		}
+		catch (IOException ex) {
+			throw new ProviderException(EngineErrors.PROVIDER, "The Docker Engine's answer about " + subject
+					+ " is not JSON: " + ex.getMessage(), answer.status(), null, ex);
+		}
 	}
 
 	private HttpAnswer require(HttpAnswer answer, String subject) {

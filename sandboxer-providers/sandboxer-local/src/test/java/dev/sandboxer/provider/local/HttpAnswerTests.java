@@ -2,6 +2,7 @@ package dev.sandboxer.provider.local;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.ProtocolException;
 import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -14,6 +15,8 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.sandboxer.error.ProviderConnectionException;
+import dev.sandboxer.error.ProviderException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -75,6 +78,28 @@ class HttpAnswerTests {
 						+ "zz\r\n", "HTTP/1.1 200 OK\r\nContent-Length: 5" }) {
 			assertThatExceptionOfType(IOException.class).as(broken).isThrownBy(() -> read(broken, 1000));
 		}
+		// Broken, as opposed to cut short by the connection closing.
+		assertThatExceptionOfType(ProtocolException.class).isThrownBy(() -> read("SSH-2.0-OpenSSH\r\n\r\n", 1000));
+		assertThatExceptionOfType(ProtocolException.class)
+			.isThrownBy(() -> read("HTTP/1.1 200 OK\r\nContent-Length: 2000\r\n\r\n", 1000));
+	}
+
+	@Test
+	void anAnswerThatIsNotHttpIsAProviderFailureNotAnUnreachableEngine() throws Exception {
+		Path socket = this.directory.resolve("not-docker.sock");
+		try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+			server.bind(UnixDomainSocketAddress.of(socket));
+			CompletableFuture<String> request = CompletableFuture
+				.supplyAsync(() -> serve(server, "SSH-2.0-OpenSSH_9.2\r\n", false));
+			SocketEngineCalls calls = new SocketEngineCalls(
+					new UnixSocketExchange(socket, Duration.ofSeconds(5), Duration.ofSeconds(5), 1024),
+					new EngineErrors(() -> "unix://" + socket));
+			assertThatExceptionOfType(ProviderException.class).isThrownBy(() -> calls.apiVersion(null))
+				.withMessageContaining("is not the Docker Engine's HTTP")
+				.withMessageContaining("SSH-2.0")
+				.isNotInstanceOf(ProviderConnectionException.class);
+			assertThat(request.get(5, TimeUnit.SECONDS)).startsWith("GET /version HTTP/1.1\r\n");
+		}
 	}
 
 	@Test
@@ -114,7 +139,7 @@ class HttpAnswerTests {
 		Path socket = this.directory.resolve("engine.sock");
 		try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
 			server.bind(UnixDomainSocketAddress.of(socket));
-			CompletableFuture<String> request = CompletableFuture.supplyAsync(() -> serve(server, answer));
+			CompletableFuture<String> request = CompletableFuture.supplyAsync(() -> serve(server, answer, true));
 			HttpAnswer read = new UnixSocketExchange(socket, Duration.ofSeconds(5), Duration.ofSeconds(5), maxBody)
 				.exchange("POST", "/v1.41/containers/create", "{\"Image\":\"é\"}".getBytes(StandardCharsets.UTF_8));
 			String sent = request.get(5, TimeUnit.SECONDS);
@@ -128,11 +153,11 @@ class HttpAnswerTests {
 		}
 	}
 
-	private static String serve(ServerSocketChannel server, String answer) {
+	private static String serve(ServerSocketChannel server, String answer, boolean withBody) {
 		try (SocketChannel client = server.accept()) {
 			ByteBuffer buffer = ByteBuffer.allocate(8192);
 			String received = "";
-			while (!received.contains("\r\n\r\n") || !received.endsWith("}")) {
+			while (!received.contains("\r\n\r\n") || (withBody && !received.endsWith("}"))) {
 				if (client.read(buffer) < 0) {
 					break;
 				}
