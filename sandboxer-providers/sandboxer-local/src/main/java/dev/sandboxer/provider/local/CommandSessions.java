@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -80,7 +79,7 @@ final class CommandSessions implements AutoCloseable {
 		if (!this.enabled || this.closed || this.paused.contains(containerId)) {
 			return this.exec.run(containerId, spec, listener);
 		}
-		String id = UUID.randomUUID().toString().replace("-", "");
+		String id = SessionProtocol.newId();
 		byte[] line = SessionProtocol.request(id, spec.cwd(), command, spec.env());
 		if (line == null || recentlyFailed(containerId, spec.user())) {
 			return this.exec.run(containerId, spec, listener);

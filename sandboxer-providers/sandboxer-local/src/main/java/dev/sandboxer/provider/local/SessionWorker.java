@@ -34,7 +34,7 @@ final class SessionWorker {
 
 	private static final byte[] START_BODY = "{\"Detach\":false,\"Tty\":false}".getBytes(StandardCharsets.US_ASCII);
 
-	/** How long a killed command's session may take to say it is idle again before it is closed. */
+	/** How long a killed command's session may take to mark its end before it is closed. */
 	private static final Duration DRAIN_AFTER_KILL = Duration.ofSeconds(3);
 
 	/** Exit code reported for a command whose wrapper was killed by SIGKILL, as the exec path reports it. */
@@ -47,6 +47,9 @@ final class SessionWorker {
 	private final String containerId;
 
 	private final CommandSessions.Pool pool;
+
+	/** The agent's {@code $0}, unique: how the kill of a command finds the processes the agent started. */
+	private final String name = SessionProtocol.AGENT_NAME + ":" + UUID.randomUUID();
 
 	private final PtyInput input = new PtyInput();
 
@@ -86,8 +89,7 @@ final class SessionWorker {
 	/** Starts the agent as {@code user} with the first command already on its way: one round trip, not two. */
 	CompletableFuture<ExecOutcome> start(@Nullable String user, Command first) {
 		assign(first);
-		String name = SessionProtocol.AGENT_NAME + ":" + UUID.randomUUID();
-		List<String> argv = List.of("sh", "-c", SessionProtocol.AGENT, name, SessionProtocol.WRAPPER);
+		List<String> argv = List.of("sh", "-c", SessionProtocol.AGENT, this.name);
 		this.engine.call(subject(), (client) -> {
 			String execId = ContainerExec.create(client, this.containerId, argv, List.of(), user, null)
 				.withAttachStdin(true)
@@ -250,9 +252,9 @@ final class SessionWorker {
 
 	/** After each chunk: has the command ended, is the session free again? */
 	private void progress(Command command) {
-		// Only once the agent is idle on both streams: then every byte of the command has been read, and the
+		// Only once the end is marked on both streams: then every byte of the command has been read, and the
 		// session is free before the caller hears of the result (its next command finds it free).
-		if (!this.stdout.idleSeen() || !this.stderr.idleSeen()) {
+		if (!this.stdout.ended() || !this.stderr.ended()) {
 			return;
 		}
 		String code = this.stdout.exit();
@@ -262,8 +264,7 @@ final class SessionWorker {
 		command.released();
 		this.idleSince = System.nanoTime();
 		this.pool.release(this);
-		// No end marker: the wrapper died without writing one, so it was killed. A command being killed ends
-		// once its kill has: the agent may see its wrapper stopped before every child is dead.
+		// A command being killed ends once its kill has: its wrapper may mark the end before every child is dead.
 		String exit = (code != null) ? code : Integer.toString(KILLED);
 		if (command.killing) {
 			command.killed.whenComplete((ignored, error) -> command.ended(exit));
@@ -467,15 +468,16 @@ final class SessionWorker {
 		}
 
 		/**
-		 * Kills the command and its children as the exec path does (its wrapper leads a session of its own); the
-		 * session then marks itself idle. One that does not within {@link #DRAIN_AFTER_KILL} is closed, and the
+		 * Kills the command and its children as the exec path does (its {@code sh} leads a session of its own); its
+		 * wrapper then marks the end. A session that does not within {@link #DRAIN_AFTER_KILL} is closed, and the
 		 * command ends as timed out with what it printed.
 		 */
 		private void kill() {
 			// Not only once: a command cancelled before its session started it is looked for again at its timeout.
 			this.killing = true;
 			SessionWorker.this.engine.call(subject(), (client) -> {
-				SessionWorker.this.exec.killMarked(client, SessionWorker.this.containerId, this.id, true);
+				SessionWorker.this.exec.killInSession(client, SessionWorker.this.containerId, this.id,
+						SessionWorker.this.name);
 				return null;
 			}).whenComplete((ignored, error) -> {
 				if (error != null && !(error instanceof NotFoundException)) {

@@ -30,10 +30,10 @@ class SessionProtocolTests {
 	}
 
 	@Test
-	void markersAreFoundWhateverTheChunksAndOtherBytesPassThrough() {
-		String id = "0123456789abcdef0123456789abcdef";
+	void theEndMarkerIsFoundWhateverTheChunksAndOtherBytesPassThrough() {
+		String id = SessionProtocol.newId();
 		byte[] stream = ("out\001sandboxer-end:x:1\001\001sandboxer-" + "\001sandboxer-end:" + id + ":42\001"
-				+ "\001sandboxer-idle:" + id + "\001" + "after").getBytes(StandardCharsets.US_ASCII);
+				+ "after, from a daemon").getBytes(StandardCharsets.US_ASCII);
 		for (int chunk = 1; chunk <= stream.length; chunk++) {
 			MarkedStream marked = new MarkedStream();
 			marked.reset(id);
@@ -45,8 +45,29 @@ class SessionProtocolTests {
 			assertThat(delivered.toString(StandardCharsets.US_ASCII)).as("chunks of %d", chunk)
 				.isEqualTo("out\001sandboxer-end:x:1\001\001sandboxer-");
 			assertThat(marked.exit()).isEqualTo("42");
-			assertThat(marked.idleSeen()).isTrue();
+			assertThat(marked.ended()).isTrue();
 		}
+	}
+
+	@Test
+	void aMarkerPrefixFollowedByTooLongACodeIsTheCommandsOwnBytes() {
+		String id = SessionProtocol.newId();
+		String notAMarker = "\001sandboxer-end:" + id + ":12345678901234567890";
+		MarkedStream marked = new MarkedStream();
+		marked.reset(id);
+		ByteArrayOutputStream delivered = new ByteArrayOutputStream();
+		byte[] bytes = (notAMarker + "\001sandboxer-end:" + id + ":0\001").getBytes(StandardCharsets.US_ASCII);
+		marked.feed(bytes, 0, bytes.length, delivered::write);
+
+		assertThat(delivered.toString(StandardCharsets.US_ASCII)).isEqualTo(notAMarker);
+		assertThat(marked.exit()).isEqualTo("0");
+	}
+
+	@Test
+	void commandIdsAreSixteenHexDigitsAndDiffer() {
+		String one = SessionProtocol.newId();
+		assertThat(one).matches("[0-9a-f]{16}");
+		assertThat(SessionProtocol.newId()).isNotEqualTo(one);
 	}
 
 	@Test
