@@ -207,7 +207,7 @@ final class CommandSessions implements AutoCloseable {
 			return fresh ? worker.start(spec.user(), command) : worker.run(command);
 		}
 
-		/** A session took its idle marker: it can take the next command. */
+		/** A session marked its command's end on both streams: it can take the next command. */
 		void release(SessionWorker worker) {
 			boolean schedule;
 			synchronized (this) {
