@@ -7,9 +7,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One stream of a session (stdout or stderr) for the command it runs: hands the command's bytes on as they arrive
- * and finds the end marker of {@link SessionProtocol} in it. Bytes that might be the start of the marker are held
- * back until the next chunk says whether they are; what is held back is never longer than the marker. Bytes after
- * the end marker (a daemon the command left writing to the stream) are dropped. Used by one thread at a time.
+ * and finds the markers of {@link SessionProtocol} in it. On stdout the command's bytes begin after its start marker;
+ * what comes before it (a daemon an earlier command left writing to the stream) is dropped, as is what comes after
+ * the end marker. Bytes that might be the beginning of a marker are held back until the next chunk says whether they
+ * are; what is held back is never longer than a marker. Used by one thread at a time.
  */
 final class MarkedStream {
 
@@ -28,13 +29,19 @@ final class MarkedStream {
 
 	private byte[] endPrefix = new byte[0];
 
+	private byte @Nullable [] startMarker;
+
+	private boolean started;
+
 	private byte[] pending = new byte[0];
 
 	private @Nullable String exit;
 
-	/** Starts on a new command: its marker, nothing seen. */
-	void reset(String id) {
+	/** Starts on a new command: its markers, nothing seen; {@code marksStart} for the stream the agent marks it on. */
+	void reset(String id, boolean marksStart) {
 		this.endPrefix = SessionProtocol.endPrefix(id);
+		this.startMarker = marksStart ? SessionProtocol.start(id) : null;
+		this.started = !marksStart;
 		this.pending = new byte[0];
 		this.exit = null;
 	}
@@ -42,6 +49,11 @@ final class MarkedStream {
 	/** The exit code marked ({@value SessionProtocol#NO_DIRECTORY} from the agent), once seen. */
 	@Nullable String exit() {
 		return this.exit;
+	}
+
+	/** The agent marked the command's start (always so on a stream without a start marker). */
+	boolean started() {
+		return this.started;
 	}
 
 	/** The end was marked: every byte of the command on this stream has been handed on. */
@@ -56,6 +68,16 @@ final class MarkedStream {
 		byte[] buffer = Arrays.copyOf(this.pending, this.pending.length + length);
 		System.arraycopy(data, offset, buffer, this.pending.length, length);
 		int start = 0;
+		if (!this.started) {
+			int at = indexOf(buffer, 0, this.startMarker);
+			if (at < 0) {
+				int held = partialSuffix(buffer, 0, this.startMarker);
+				this.pending = Arrays.copyOfRange(buffer, buffer.length - held, buffer.length);
+				return;
+			}
+			this.started = true;
+			start = at + this.startMarker.length;
+		}
 		while (start < buffer.length) {
 			int end = indexOf(buffer, start, this.endPrefix);
 			if (end < 0) {

@@ -18,9 +18,12 @@ import org.jspecify.annotations.Nullable;
  * not a shell name and a relative working directory cannot travel this way; such a request goes through exec.
  * <p>
  * <b>Output</b> is the command's own: its stdout and stderr are the exec's, which the Engine frames apart, so bytes
- * pass untouched. Its end is marked on both streams with {@code \001sandboxer-end:<id>:<exit>\001}; once both are
- * read, every byte of the command has arrived and the next request may be written (the agent reads it when it is
- * back in its loop). The id is random per command, so a command's output cannot end it by chance.
+ * pass untouched. The agent marks on stdout that it took the request ({@code \001sandboxer-start:<id>\001}): a
+ * session that dies before that mark never ran the command, which then goes through exec; one that dies after it
+ * may have, so the command is never run a second time. Its end is marked on both streams with
+ * {@code \001sandboxer-end:<id>:<exit>\001}; once both are read, every byte of the command has arrived and the next
+ * request may be written (the agent reads it when it is back in its loop). The id is random per command, so a
+ * command's output cannot end it by chance.
  * <p>
  * <b>Processes per command</b>: a fork of the agent (the wrapper, which keeps the agent's command line), and the
  * command's own {@code sh -c}, started through {@code setsid} so that it leads a session of its own, as a Docker exec
@@ -53,6 +56,7 @@ final class SessionProtocol {
 			while IFS= read -r l; do
 			  eval "set -- $l" || continue
 			  i=$1 d=$2 c=$3; shift 3
+			  printf '\\001sandboxer-start:%s\\001' "$i"
 			  if [ -n "$d" ] && ! cd "$d" 2>/dev/null; then
 			    r=nodir
 			  else
@@ -83,6 +87,11 @@ final class SessionProtocol {
 	 */
 	static String newId() {
 		return String.format("%016x", IDS.nextLong());
+	}
+
+	/** The marker the agent writes on stdout once it took the request: from then on the command may have run. */
+	static byte[] start(String id) {
+		return ("\001sandboxer-start:" + id + "\001").getBytes(StandardCharsets.US_ASCII);
 	}
 
 	/** The marker that ends a command's output on each stream, up to its exit code. */

@@ -1,5 +1,6 @@
 package dev.sandboxer.provider.local;
 
+import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -135,8 +136,8 @@ final class SessionWorker {
 			gone = !this.alive;
 			if (!gone) {
 				this.current = command;
-				this.stdout.reset(command.id);
-				this.stderr.reset(command.id);
+				this.stdout.reset(command.id, true);
+				this.stderr.reset(command.id, false);
 			}
 		}
 		if (gone) {
@@ -162,7 +163,8 @@ final class SessionWorker {
 
 	private void pump() {
 		DockerHttpClient.Response open = this.response;
-		try (DataInputStream frames = new DataInputStream(open.getBody())) {
+		// Buffered: a command's output and its end marker often arrive together, and each frame is two reads.
+		try (DataInputStream frames = new DataInputStream(new BufferedInputStream(open.getBody(), 64 * 1024))) {
 			byte[] header = new byte[8];
 			byte[] payload = new byte[32 * 1024];
 			while (true) {
@@ -291,7 +293,8 @@ final class SessionWorker {
 			command.killed.whenComplete((ignored, error) -> command.ended(Integer.toString(KILLED)));
 			return;
 		}
-		if (!command.sawAnything) {
+		if (!command.sawAnything && !this.stdout.started()) {
+			// The agent never took it: it did not run.
 			command.viaExec();
 			return;
 		}

@@ -170,6 +170,20 @@ class LocalSessionTests {
 	}
 
 	@OnBothImages
+	void aCommandWhoseSessionDiesBeforeItPrintsAnythingIsNotRunASecondTime(String image) {
+		Sandbox sandbox = this.sandboxes.create(this.sandboxes.request(image).build());
+		sandbox.runCommand(RunCommandRequest.builder("true").user("nobody").build());
+
+		// Its agent and wrapper die with it, before a byte of its own: only the agent's start mark says it ran.
+		CommandResult result = sandbox.runCommand(
+				RunCommandRequest.builder("echo ran >>/tmp/runs; kill -9 -1").user("nobody").build());
+
+		assertThat(result.exitCode()).isEqualTo(137);
+		assertThat(sandbox.runCommand("cat /tmp/runs").stdout()).isEqualTo("ran\n");
+		sandbox.kill();
+	}
+
+	@OnBothImages
 	void aTimedOutCommandOfAnotherUserDiesWithItsChildrenAndItsSessionRunsTheNextCommand(String image)
 			throws Exception {
 		Sandbox sandbox = this.sandboxes.create(this.sandboxes.request(image).build());
