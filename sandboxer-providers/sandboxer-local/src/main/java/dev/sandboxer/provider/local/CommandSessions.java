@@ -198,7 +198,7 @@ final class CommandSessions implements AutoCloseable {
 						return null;
 					}
 					worker = new SessionWorker(CommandSessions.this.engine, CommandSessions.this.exec,
-							this.containerId, this);
+							new HijackedAgentLink(CommandSessions.this.engine), this.containerId, this);
 					this.users.put(worker, user);
 					fresh = true;
 				}

@@ -4,6 +4,7 @@ import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -13,7 +14,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
-import com.github.dockerjava.transport.DockerHttpClient;
 import dev.sandboxer.CommandOutputListener;
 import dev.sandboxer.error.NotFoundException;
 import dev.sandboxer.spi.CommandOutputCollector;
@@ -33,8 +33,6 @@ final class SessionWorker {
 
 	private static final Logger logger = LoggerFactory.getLogger(SessionWorker.class);
 
-	private static final byte[] START_BODY = "{\"Detach\":false,\"Tty\":false}".getBytes(StandardCharsets.US_ASCII);
-
 	/** How long a killed command's session may take to mark its end before it is closed. */
 	private static final Duration DRAIN_AFTER_KILL = Duration.ofSeconds(3);
 
@@ -52,13 +50,11 @@ final class SessionWorker {
 	/** The agent's {@code $0}, unique: how the kill of a command finds the processes the agent started. */
 	private final String name = SessionProtocol.AGENT_NAME + ":" + UUID.randomUUID();
 
-	private final PtyInput input = new PtyInput();
+	private final AgentLink link;
 
 	private final MarkedStream stdout = new MarkedStream();
 
 	private final MarkedStream stderr = new MarkedStream();
-
-	private volatile DockerHttpClient.@Nullable Response response;
 
 	/** Guarded by this: the command it runs, if any. */
 	private @Nullable Command current;
@@ -76,8 +72,10 @@ final class SessionWorker {
 	/** Read by the reader thread only: stdout bytes before READY. */
 	private byte[] head = new byte[0];
 
-	SessionWorker(DockerEngine engine, ContainerExec exec, String containerId, CommandSessions.Pool pool) {
+	SessionWorker(DockerEngine engine, ContainerExec exec, AgentLink link, String containerId,
+			CommandSessions.Pool pool) {
 		this.engine = engine;
+		this.link = link;
 		this.exec = exec;
 		this.containerId = containerId;
 		this.pool = pool;
@@ -91,33 +89,20 @@ final class SessionWorker {
 	CompletableFuture<ExecOutcome> start(@Nullable String user, Command first) {
 		assign(first);
 		List<String> argv = List.of("sh", "-c", SessionProtocol.AGENT, this.name);
-		this.engine.call(subject(), (client) -> {
-			String execId = ContainerExec.create(client, this.containerId, argv, List.of(), user, null)
-				.withAttachStdin(true)
-				.withTty(false)
-				.exec()
-				.getId();
-			DockerHttpClient.Request.Builder start = DockerHttpClient.Request.builder()
-				.method(DockerHttpClient.Request.Method.POST)
-				.putHeader("Content-Type", "application/json")
-				.bodyBytes(START_BODY)
-				.hijackedInput(this.input);
-			return this.engine.requireSuccess(
-					this.engine.sendStreaming(start, "/exec/" + PercentEncoding.encode(execId) + "/start"), subject());
-		}).whenComplete((started, error) -> {
+		this.link.open(this.containerId, argv, user).whenComplete((output, error) -> {
 			if (error != null) {
 				logger.debug("No session in {}: {}", subject(), error.getMessage());
+				this.link.close();
 				died();
 				return;
 			}
-			this.response = started;
 			if (!this.alive) {
-				started.close();
-				this.input.close();
+				this.link.close();
 				died();
 				return;
 			}
-			Thread reader = new Thread(this::pump, "sandboxer-local-session-" + LocalSandbox.shortId(this.containerId));
+			Thread reader = new Thread(() -> pump(output),
+					"sandboxer-local-session-" + LocalSandbox.shortId(this.containerId));
 			reader.setDaemon(true);
 			reader.start();
 		});
@@ -146,7 +131,7 @@ final class SessionWorker {
 			return;
 		}
 		command.armTimeout();
-		this.input.send(command.line);
+		this.link.send(command.line);
 	}
 
 	/** Ends the session: the agent reads the end of its input and exits. */
@@ -154,17 +139,12 @@ final class SessionWorker {
 		synchronized (this) {
 			this.alive = false;
 		}
-		this.input.close();
-		DockerHttpClient.Response open = this.response;
-		if (open != null) {
-			open.close();
-		}
+		this.link.close();
 	}
 
-	private void pump() {
-		DockerHttpClient.Response open = this.response;
+	private void pump(InputStream output) {
 		// Buffered: a command's output and its end marker often arrive together, and each frame is two reads.
-		try (DataInputStream frames = new DataInputStream(new BufferedInputStream(open.getBody(), 64 * 1024))) {
+		try (DataInputStream frames = new DataInputStream(new BufferedInputStream(output, 64 * 1024))) {
 			byte[] header = new byte[8];
 			byte[] payload = new byte[32 * 1024];
 			while (true) {
@@ -194,8 +174,7 @@ final class SessionWorker {
 			logger.debug("The session in {} ended: {}", subject(), ex.toString());
 		}
 		finally {
-			open.close();
-			this.input.close();
+			this.link.close();
 			died();
 		}
 	}
@@ -212,7 +191,7 @@ final class SessionWorker {
 				synchronized (this) {
 					this.alive = false;
 				}
-				this.input.close();
+				this.link.close();
 				return;
 			}
 			if (seen.length < SessionProtocol.READY.length) {
