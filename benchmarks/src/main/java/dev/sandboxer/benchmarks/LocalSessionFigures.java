@@ -30,6 +30,8 @@ final class LocalSessionFigures {
 
 	private static final int ROUNDS = 10;
 
+	private static final int CPU_ROUNDS = 40;
+
 	private static final int FIRST_COMMANDS = 8;
 
 	private LocalSessionFigures() {
@@ -59,6 +61,7 @@ final class LocalSessionFigures {
 			.env("OTHER", "two\nlines")
 			.cwd("/tmp")
 			.build();
+		double[] cpu;
 		try (Sandbox sandbox = sessions.createSandbox(request)) {
 			Sandbox viaExec = plain.attachSandbox(sandbox.id());
 			for (int i = 0; i < 10; i++) {
@@ -94,6 +97,12 @@ final class LocalSessionFigures {
 				sequentialExec.time(() -> sequentially(viaExec));
 				concurrentExec.time(() -> concurrently(viaExec));
 			}
+			// Apart from the timed rounds, so that reading /proc does not land in them.
+			CpuShares before = CpuShares.now(sandbox.id());
+			for (int round = 0; round < CPU_ROUNDS; round++) {
+				concurrently(sandbox);
+			}
+			cpu = CpuShares.now(sandbox.id()).since(before, CPU_ROUNDS * CONCURRENT);
 		}
 		for (int i = 0; i < FIRST_COMMANDS; i++) {
 			try (Sandbox fresh = sessions.createSandbox(request)) {
@@ -119,6 +128,14 @@ final class LocalSessionFigures {
 				"  %d concurrent vs sequential in one sandbox: session %.2fx (target >= 4x); exec path %.2fx", CONCURRENT,
 				sequential.percentile(50) / concurrent.percentile(50),
 				sequentialExec.percentile(50) / concurrentExec.percentile(50)));
+		// Concurrency can at most spread the work over the cores: n cores finish 16 commands no sooner than
+		// 16 x (CPU per command) / n, while 16 in a row take 16 x (latency of one).
+		int cores = Runtime.getRuntime().availableProcessors();
+		double perCommandInRow = sequential.percentile(50) / CONCURRENT;
+		System.out.println(String.format(Locale.ROOT,
+				"  CPU per session command, %d at once: %s; so on %d cores concurrency gains at most %d x %.2f / %.2f"
+						+ " = %.2fx", CONCURRENT, CpuShares.describe(cpu), cores, cores, perCommandInRow, cpu[3],
+				cores * perCommandInRow / cpu[3]));
 		System.out.println(String.format(Locale.ROOT,
 				"  first command after create p50: session %.2f ms = bare exec %+.2f ms (target <= +20); exec path %.2f ms",
 				first.percentile(50), first.percentile(50) - bareP50, firstExec.percentile(50)));

@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -80,7 +79,7 @@ final class CommandSessions implements AutoCloseable {
 		if (!this.enabled || this.closed || this.paused.contains(containerId)) {
 			return this.exec.run(containerId, spec, listener);
 		}
-		String id = UUID.randomUUID().toString().replace("-", "");
+		String id = SessionProtocol.newId();
 		byte[] line = SessionProtocol.request(id, spec.cwd(), command, spec.env());
 		if (line == null || recentlyFailed(containerId, spec.user())) {
 			return this.exec.run(containerId, spec, listener);
@@ -199,7 +198,7 @@ final class CommandSessions implements AutoCloseable {
 						return null;
 					}
 					worker = new SessionWorker(CommandSessions.this.engine, CommandSessions.this.exec,
-							this.containerId, this);
+							new HijackedAgentLink(CommandSessions.this.engine), this.containerId, this);
 					this.users.put(worker, user);
 					fresh = true;
 				}
@@ -208,7 +207,7 @@ final class CommandSessions implements AutoCloseable {
 			return fresh ? worker.start(spec.user(), command) : worker.run(command);
 		}
 
-		/** A session took its idle marker: it can take the next command. */
+		/** A session marked its command's end on both streams: it can take the next command. */
 		void release(SessionWorker worker) {
 			boolean schedule;
 			synchronized (this) {

@@ -73,28 +73,37 @@ final class ContainerExec {
 
 	/**
 	 * Kills, as root, the processes of the command whose id is $1: its wrapper (an exec's first process, so its
-	 * parent is outside the container: ppid 0; with $2 set, a wrapper of any parent, as a session starts it in a
-	 * session of its own), everything in the wrapper's session, every child of a process
-	 * found, and whatever carries the id in its environment, where that can be read. Each is stopped the moment it is
-	 * found, so that none forks or exits meanwhile; the rounds repeat until one finds nothing new (the glob orders
-	 * pids as text, so a child may come before its parent), then all are killed together. Children of this script
-	 * ({@code tr}, {@code grep}) are skipped. BusyBox grep stops a line at its first NUL, hence tr first.
+	 * parent is outside the container: ppid 0), or, with $2 set to a session agent's name, the command a wrapper of
+	 * that agent started (a process whose parent carries the name and which does not: the agent and its wrappers are
+	 * never touched, so the wrapper marks the command's end); everything in that process's session, every child of a
+	 * process found, and whatever carries the id in its environment, where that can be read. Each is stopped the
+	 * moment it is found, so that none forks or exits meanwhile; the rounds repeat until one finds nothing new (the
+	 * glob orders pids as text, so a child may come before its parent), then all are killed together. Children of
+	 * this script ({@code tr}, {@code grep}) are skipped. BusyBox grep stops a line at its first NUL, hence tr first.
 	 */
 	private static final String KILL_MARKED = """
-			self=$$ id=$1 any=$2 sids= found=
+			self=$$ id=$1 agent=$2 sids= found= owners=
+			if [ -n "$agent" ]; then
+			  for d in /proc/[0-9]*; do
+			    tr '\\0' '\\n' 2>/dev/null <"$d/cmdline" | grep -q -x -F "$agent" && owners="$owners ${d#/proc/}"
+			  done
+			fi
 			for round in 1 2 3 4 5 6; do
 			  new=
 			  for d in /proc/[0-9]*; do
 			    p=${d#/proc/}
 			    [ "$p" = "$self" ] && continue
-			    case " $found " in *" $p "*) continue;; esac
+			    case " $found $owners " in *" $p "*) continue;; esac
 			    read -r st 2>/dev/null <"$d/stat" || continue
 			    set -- ${st##*) }
 			    [ "$2" = "$self" ] && continue
 			    m=
 			    case " $sids " in *" $4 "*) m=1;; esac
 			    case " $found $new " in *" $2 "*) m=1;; esac
-			    if [ -z "$m" ] && { [ "$2" = 0 ] || [ -n "$any" ]; } && tr '\\0' '\\n' 2>/dev/null <"$d/cmdline" | grep -q -x -F "sandboxer-exec:$id"; then
+			    if [ -z "$m" ] && [ -n "$owners" ]; then
+			      case " $owners " in *" $2 "*) m=1; [ "$4" = "$p" ] && sids="$sids $4";; esac
+			    fi
+			    if [ -z "$m" ] && [ "$2" = 0 ] && tr '\\0' '\\n' 2>/dev/null <"$d/cmdline" | grep -q -x -F "sandboxer-exec:$id"; then
 			      m=1; sids="$sids $4"
 			    fi
 			    if [ -z "$m" ] && tr '\\0' '\\n' 2>/dev/null <"$d/environ" | grep -q -x -F "SANDBOXER_EXEC_ID=$id"; then
@@ -180,16 +189,19 @@ final class ContainerExec {
 	 * does not finish in time its connection is closed, and the caller hears of it.
 	 */
 	void killMarked(DockerClient client, String containerId, String marker) throws InterruptedException {
-		killMarked(client, containerId, marker, false);
+		kill(client, containerId, List.of("sh", "-c", KILL_MARKED, "sandboxer-kill", marker));
 	}
 
-	/** As {@link #killMarked(DockerClient, String, String)}; {@code anyParent} for a wrapper a session started. */
-	void killMarked(DockerClient client, String containerId, String marker, boolean anyParent)
+	/**
+	 * Kills the command {@code marker} that the session agent named {@code agent} runs (see {@link #KILL_MARKED}),
+	 * leaving the agent and the command's wrapper alive.
+	 */
+	void killInSession(DockerClient client, String containerId, String marker, String agent)
 			throws InterruptedException {
-		List<String> argv = new ArrayList<>(List.of("sh", "-c", KILL_MARKED, "sandboxer-kill", marker));
-		if (anyParent) {
-			argv.add("any");
-		}
+		kill(client, containerId, List.of("sh", "-c", KILL_MARKED, "sandboxer-kill", marker, agent));
+	}
+
+	private void kill(DockerClient client, String containerId, List<String> argv) throws InterruptedException {
 		String execId = create(client, containerId, argv, List.of(), "0", null)
 			.exec()
 			.getId();

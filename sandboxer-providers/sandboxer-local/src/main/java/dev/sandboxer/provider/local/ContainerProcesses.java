@@ -143,7 +143,10 @@ final class ContainerProcesses {
 		}
 		Set<Integer> silentParents = new HashSet<>();
 		for (Listed process : listed) {
+			// A wrapper's children are the commands: shown. A session agent's are its wrappers, whose children are the
+			// commands (the wrappers carry the agent's name too, so they are left out themselves).
 			if (process.ownName() != null && !process.ownName().startsWith(ContainerExec.WRAPPER_PREFIX)
+					&& !process.ownName().startsWith(SessionProtocol.AGENT_NAME)
 					&& !process.ownName().equals(BackgroundCommands.SUPERVISOR_NAME)) {
 				silentParents.add(process.pid());
 			}

@@ -7,9 +7,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One stream of a session (stdout or stderr) for the command it runs: hands the command's bytes on as they arrive
- * and finds the end and idle markers of {@link SessionProtocol} in it. Bytes that might be the start of a marker are
- * held back until the next chunk says whether they are; what is held back is never longer than a marker. Bytes after
- * the end marker (a daemon the command left writing to the stream) are dropped. Used by one thread at a time.
+ * and finds the markers of {@link SessionProtocol} in it. On stdout the command's bytes begin after its start marker;
+ * what comes before it (a daemon an earlier command left writing to the stream) is dropped, as is what comes after
+ * the end marker. Bytes that might be the beginning of a marker are held back until the next chunk says whether they
+ * are; what is held back is never longer than a marker. Used by one thread at a time.
  */
 final class MarkedStream {
 
@@ -28,74 +29,78 @@ final class MarkedStream {
 
 	private byte[] endPrefix = new byte[0];
 
-	private byte[] idle = new byte[0];
+	private byte @Nullable [] startMarker;
+
+	private boolean started;
 
 	private byte[] pending = new byte[0];
 
 	private @Nullable String exit;
 
-	private boolean idleSeen;
-
-	/** Starts on a new command: its markers, nothing seen. */
-	void reset(String id) {
+	/** Starts on a new command: its markers, nothing seen; {@code marksStart} for the stream the agent marks it on. */
+	void reset(String id, boolean marksStart) {
 		this.endPrefix = SessionProtocol.endPrefix(id);
-		this.idle = SessionProtocol.idle(id);
+		this.startMarker = marksStart ? SessionProtocol.start(id) : null;
+		this.started = !marksStart;
 		this.pending = new byte[0];
 		this.exit = null;
-		this.idleSeen = false;
 	}
 
-	/** The exit code the wrapper marked ({@value SessionProtocol#NO_DIRECTORY} from the agent), once seen. */
+	/** The exit code marked ({@value SessionProtocol#NO_DIRECTORY} from the agent), once seen. */
 	@Nullable String exit() {
 		return this.exit;
 	}
 
-	boolean idleSeen() {
-		return this.idleSeen;
+	/** The agent marked the command's start (always so on a stream without a start marker). */
+	boolean started() {
+		return this.started;
+	}
+
+	/** The end was marked: every byte of the command on this stream has been handed on. */
+	boolean ended() {
+		return this.exit != null;
 	}
 
 	void feed(byte[] data, int offset, int length, Sink sink) {
-		if (this.idleSeen) {
+		if (this.exit != null) {
 			return;
 		}
 		byte[] buffer = Arrays.copyOf(this.pending, this.pending.length + length);
 		System.arraycopy(data, offset, buffer, this.pending.length, length);
 		int start = 0;
-		while (start < buffer.length) {
-			int end = (this.exit == null) ? indexOf(buffer, start, this.endPrefix) : -1;
-			int idleAt = indexOf(buffer, start, this.idle);
-			if (end >= 0 && (idleAt < 0 || end < idleAt)) {
-				sink.accept(buffer, start, end - start);
-				int codeStart = end + this.endPrefix.length;
-				int codeEnd = indexOf(buffer, codeStart, new byte[] { END_BYTE });
-				if (codeEnd < 0) {
-					if (buffer.length - codeStart > MAX_CODE) {
-						// Not a marker after all: the command's own bytes.
-						sink.accept(buffer, end, 1);
-						start = end + 1;
-						continue;
-					}
-					this.pending = Arrays.copyOfRange(buffer, end, buffer.length);
-					return;
-				}
-				this.exit = new String(buffer, codeStart, codeEnd - codeStart, StandardCharsets.US_ASCII);
-				start = codeEnd + 1;
-				continue;
-			}
-			if (idleAt >= 0) {
-				if (this.exit == null) {
-					sink.accept(buffer, start, idleAt - start);
-				}
-				this.idleSeen = true;
-				this.pending = new byte[0];
+		if (!this.started) {
+			int at = indexOf(buffer, 0, this.startMarker);
+			if (at < 0) {
+				int held = partialSuffix(buffer, 0, this.startMarker);
+				this.pending = Arrays.copyOfRange(buffer, buffer.length - held, buffer.length);
 				return;
 			}
-			int held = Math.max((this.exit == null) ? partialSuffix(buffer, start, this.endPrefix) : 0,
-					partialSuffix(buffer, start, this.idle));
-			if (this.exit == null) {
+			this.started = true;
+			start = at + this.startMarker.length;
+		}
+		while (start < buffer.length) {
+			int end = indexOf(buffer, start, this.endPrefix);
+			if (end < 0) {
+				int held = partialSuffix(buffer, start, this.endPrefix);
 				sink.accept(buffer, start, buffer.length - held - start);
+				this.pending = Arrays.copyOfRange(buffer, buffer.length - held, buffer.length);
+				return;
 			}
-			this.pending = Arrays.copyOfRange(buffer, buffer.length - held, buffer.length);
+			sink.accept(buffer, start, end - start);
+			int codeStart = end + this.endPrefix.length;
+			int codeEnd = indexOf(buffer, codeStart, new byte[] { END_BYTE });
+			if (codeEnd < 0 || codeEnd - codeStart > MAX_CODE) {
+				if (codeEnd >= 0 || buffer.length - codeStart > MAX_CODE) {
+					// Not a marker after all: the command's own bytes.
+					sink.accept(buffer, end, 1);
+					start = end + 1;
+					continue;
+				}
+				this.pending = Arrays.copyOfRange(buffer, end, buffer.length);
+				return;
+			}
+			this.exit = new String(buffer, codeStart, codeEnd - codeStart, StandardCharsets.US_ASCII);
+			this.pending = new byte[0];
 			return;
 		}
 		this.pending = new byte[0];

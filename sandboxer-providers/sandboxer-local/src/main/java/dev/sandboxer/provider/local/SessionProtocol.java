@@ -1,6 +1,7 @@
 package dev.sandboxer.provider.local;
 
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -17,13 +18,24 @@ import org.jspecify.annotations.Nullable;
  * not a shell name and a relative working directory cannot travel this way; such a request goes through exec.
  * <p>
  * <b>Output</b> is the command's own: its stdout and stderr are the exec's, which the Engine frames apart, so bytes
- * pass untouched. The ends are marked on both streams with {@code \001sandboxer-end:<id>:<exit>\001}, written by the
- * command's wrapper once the command ended, then {@code \001sandboxer-idle:<id>\001}, written by the agent once it
- * is ready for the next line. The id is random per command, so a command's output cannot end it by chance.
+ * pass untouched. The agent marks on stdout that it took the request ({@code \001sandboxer-start:<id>\001}): a
+ * session that dies before that mark never ran the command, which then goes through exec; one that dies after it
+ * may have, so the command is never run a second time. Its end is marked on both streams with
+ * {@code \001sandboxer-end:<id>:<exit>\001}; once both are read, every byte of the command has arrived and the next
+ * request may be written (the agent reads it when it is back in its loop). The id is random per command, so a
+ * command's output cannot end it by chance.
+ * <p>
+ * <b>Processes per command</b>: a fork of the agent (the wrapper, which keeps the agent's command line), and the
+ * command's own {@code sh -c}, started through {@code setsid} so that it leads a session of its own, as a Docker exec
+ * does: a timeout kill finds it and its children, {@code kill 0} in it reaches only its own processes, and a daemon
+ * it leaves behind is no part of the agent's session. Each exec costs ~0.4-0.6 ms of CPU in a container, a fork
+ * ~0.25 ms, so the wrapper is a fork and not a third {@code sh}. The wrapper, not the agent, marks the end, so a
+ * command whose agent is killed while it runs still ends with its own exit code; when the wrapper itself dies (it
+ * exits 0 once it marked the end) the agent marks the end with the wrapper's status instead.
  */
 final class SessionProtocol {
 
-	/** The agent's {@code $0}: {@code sandboxer-...}, so that process listings leave it out. */
+	/** The agent's {@code $0}: {@code sandboxer-...}, so that process listings leave it (and its wrappers) out. */
 	static final String AGENT_NAME = "sandboxer-session";
 
 	/** Printed first on stdout by an agent that can run commands. */
@@ -33,51 +45,58 @@ final class SessionProtocol {
 	static final String NO_DIRECTORY = "nodir";
 
 	/**
-	 * $1 the command wrapper. Each command runs in a subshell that exports its variables and becomes, through
-	 * {@code setsid}, the leader of a session of its own running the wrapper, so that a timeout kill finds it and
-	 * its children exactly as on the exec path, and a daemon it leaves behind is no part of the agent's session. An
-	 * image without {@code setsid} gets no session (the agent exits without READY).
+	 * The agent. An image without {@code setsid} gets no session (the agent exits without READY). It changes
+	 * directory only for a request that names one, and comes back after it.
 	 */
 	static final String AGENT = """
-			w=$1 h=$PWD nl='
+			h=$PWD nl='
 			'
 			command -v setsid >/dev/null 2>&1 || exit 0
 			printf '\\001sandboxer-ready\\001'
 			while IFS= read -r l; do
 			  eval "set -- $l" || continue
 			  i=$1 d=$2 c=$3; shift 3
+			  printf '\\001sandboxer-start:%s\\001' "$i"
 			  if [ -n "$d" ] && ! cd "$d" 2>/dev/null; then
-			    printf '\\001sandboxer-end:%s:nodir\\001' "$i"; printf '\\001sandboxer-end:%s:nodir\\001' "$i" >&2
+			    r=nodir
 			  else
-			    ( export SANDBOXER_EXEC_ID="$i"; for v; do export "$v"; done; exec setsid sh -c "$w" "sandboxer-exec:$i" sh -c "$c" ) </dev/null
-			    cd "$h" 2>/dev/null || cd /
+			    (
+			      export SANDBOXER_EXEC_ID="$i"; for v; do export "$v"; done
+			      setsid sh -c "$c" </dev/null
+			      r=$?
+			      printf '\\001sandboxer-end:%s:%s\\001' "$i" "$r"; printf '\\001sandboxer-end:%s:%s\\001' "$i" "$r" >&2
+			    )
+			    r=$?
+			    [ -z "$d" ] || cd "$h" 2>/dev/null || cd /
+			    [ "$r" = 0 ] && continue
 			  fi
-			  printf '\\001sandboxer-idle:%s\\001' "$i"; printf '\\001sandboxer-idle:%s\\001' "$i" >&2
+			  printf '\\001sandboxer-end:%s:%s\\001' "$i" "$r"; printf '\\001sandboxer-end:%s:%s\\001' "$i" "$r" >&2
 			done
-			""";
-
-	/** The command's wrapper ({@code $0} is {@code sandboxer-exec:<id>}): runs it and marks its end on both streams. */
-	static final String WRAPPER = """
-			"$@"
-			r=$?
-			printf '\\001sandboxer-end:%s:%s\\001' "${0#sandboxer-exec:}" "$r"
-			printf '\\001sandboxer-end:%s:%s\\001' "${0#sandboxer-exec:}" "$r" >&2
-			exit $r
 			""";
 
 	private static final Pattern SHELL_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
+	private static final SecureRandom IDS = new SecureRandom();
+
 	private SessionProtocol() {
+	}
+
+	/**
+	 * A command's id: 64 random bits, so that no output ends a command by chance, in 16 characters, because the
+	 * agent reads its request a byte at a time (a shell's {@code read} must not read past the line).
+	 */
+	static String newId() {
+		return String.format("%016x", IDS.nextLong());
+	}
+
+	/** The marker the agent writes on stdout once it took the request: from then on the command may have run. */
+	static byte[] start(String id) {
+		return ("\001sandboxer-start:" + id + "\001").getBytes(StandardCharsets.US_ASCII);
 	}
 
 	/** The marker that ends a command's output on each stream, up to its exit code. */
 	static byte[] endPrefix(String id) {
 		return ("\001sandboxer-end:" + id + ":").getBytes(StandardCharsets.US_ASCII);
-	}
-
-	/** The marker after which the agent takes the next request. */
-	static byte[] idle(String id) {
-		return ("\001sandboxer-idle:" + id + "\001").getBytes(StandardCharsets.US_ASCII);
 	}
 
 	/** The request line, ended by a newline; {@code null} when the request cannot travel as one (see above). */

@@ -1,9 +1,10 @@
 package dev.sandboxer.provider.local;
 
+import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -12,7 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
-import com.github.dockerjava.transport.DockerHttpClient;
 import dev.sandboxer.CommandOutputListener;
 import dev.sandboxer.error.NotFoundException;
 import dev.sandboxer.spi.CommandOutputCollector;
@@ -32,9 +32,7 @@ final class SessionWorker {
 
 	private static final Logger logger = LoggerFactory.getLogger(SessionWorker.class);
 
-	private static final byte[] START_BODY = "{\"Detach\":false,\"Tty\":false}".getBytes(StandardCharsets.US_ASCII);
-
-	/** How long a killed command's session may take to say it is idle again before it is closed. */
+	/** How long a killed command's session may take to mark its end before it is closed. */
 	private static final Duration DRAIN_AFTER_KILL = Duration.ofSeconds(3);
 
 	/** Exit code reported for a command whose wrapper was killed by SIGKILL, as the exec path reports it. */
@@ -48,13 +46,14 @@ final class SessionWorker {
 
 	private final CommandSessions.Pool pool;
 
-	private final PtyInput input = new PtyInput();
+	/** The agent's {@code $0}, unique: how the kill of a command finds the processes the agent started. */
+	private final String name = SessionProtocol.AGENT_NAME + ":" + UUID.randomUUID();
+
+	private final AgentLink link;
 
 	private final MarkedStream stdout = new MarkedStream();
 
 	private final MarkedStream stderr = new MarkedStream();
-
-	private volatile DockerHttpClient.@Nullable Response response;
 
 	/** Guarded by this: the command it runs, if any. */
 	private @Nullable Command current;
@@ -72,8 +71,10 @@ final class SessionWorker {
 	/** Read by the reader thread only: stdout bytes before READY. */
 	private byte[] head = new byte[0];
 
-	SessionWorker(DockerEngine engine, ContainerExec exec, String containerId, CommandSessions.Pool pool) {
+	SessionWorker(DockerEngine engine, ContainerExec exec, AgentLink link, String containerId,
+			CommandSessions.Pool pool) {
 		this.engine = engine;
+		this.link = link;
 		this.exec = exec;
 		this.containerId = containerId;
 		this.pool = pool;
@@ -86,35 +87,21 @@ final class SessionWorker {
 	/** Starts the agent as {@code user} with the first command already on its way: one round trip, not two. */
 	CompletableFuture<ExecOutcome> start(@Nullable String user, Command first) {
 		assign(first);
-		String name = SessionProtocol.AGENT_NAME + ":" + UUID.randomUUID();
-		List<String> argv = List.of("sh", "-c", SessionProtocol.AGENT, name, SessionProtocol.WRAPPER);
-		this.engine.call(subject(), (client) -> {
-			String execId = ContainerExec.create(client, this.containerId, argv, List.of(), user, null)
-				.withAttachStdin(true)
-				.withTty(false)
-				.exec()
-				.getId();
-			DockerHttpClient.Request.Builder start = DockerHttpClient.Request.builder()
-				.method(DockerHttpClient.Request.Method.POST)
-				.putHeader("Content-Type", "application/json")
-				.bodyBytes(START_BODY)
-				.hijackedInput(this.input);
-			return this.engine.requireSuccess(
-					this.engine.sendStreaming(start, "/exec/" + PercentEncoding.encode(execId) + "/start"), subject());
-		}).whenComplete((started, error) -> {
+		List<String> argv = List.of("sh", "-c", SessionProtocol.AGENT, this.name);
+		this.link.open(this.containerId, argv, user).whenComplete((output, error) -> {
 			if (error != null) {
 				logger.debug("No session in {}: {}", subject(), error.getMessage());
+				this.link.close();
 				died();
 				return;
 			}
-			this.response = started;
 			if (!this.alive) {
-				started.close();
-				this.input.close();
+				this.link.close();
 				died();
 				return;
 			}
-			Thread reader = new Thread(this::pump, "sandboxer-local-session-" + LocalSandbox.shortId(this.containerId));
+			Thread reader = new Thread(() -> pump(output),
+					"sandboxer-local-session-" + LocalSandbox.shortId(this.containerId));
 			reader.setDaemon(true);
 			reader.start();
 		});
@@ -133,8 +120,8 @@ final class SessionWorker {
 			gone = !this.alive;
 			if (!gone) {
 				this.current = command;
-				this.stdout.reset(command.id);
-				this.stderr.reset(command.id);
+				this.stdout.reset(command.id, true);
+				this.stderr.reset(command.id, false);
 			}
 		}
 		if (gone) {
@@ -143,7 +130,7 @@ final class SessionWorker {
 			return;
 		}
 		command.armTimeout();
-		this.input.send(command.line);
+		this.link.send(command.line);
 	}
 
 	/** Ends the session: the agent reads the end of its input and exits. */
@@ -151,16 +138,12 @@ final class SessionWorker {
 		synchronized (this) {
 			this.alive = false;
 		}
-		this.input.close();
-		DockerHttpClient.Response open = this.response;
-		if (open != null) {
-			open.close();
-		}
+		this.link.close();
 	}
 
-	private void pump() {
-		DockerHttpClient.Response open = this.response;
-		try (DataInputStream frames = new DataInputStream(open.getBody())) {
+	private void pump(InputStream output) {
+		// Buffered: a command's output and its end marker often arrive together, and each frame is two reads.
+		try (DataInputStream frames = new DataInputStream(new BufferedInputStream(output, 64 * 1024))) {
 			byte[] header = new byte[8];
 			byte[] payload = new byte[32 * 1024];
 			while (true) {
@@ -190,8 +173,7 @@ final class SessionWorker {
 			logger.debug("The session in {} ended: {}", subject(), ex.toString());
 		}
 		finally {
-			open.close();
-			this.input.close();
+			this.link.close();
 			died();
 		}
 	}
@@ -208,7 +190,7 @@ final class SessionWorker {
 				synchronized (this) {
 					this.alive = false;
 				}
-				this.input.close();
+				this.link.close();
 				return;
 			}
 			if (seen.length < SessionProtocol.READY.length) {
@@ -250,9 +232,9 @@ final class SessionWorker {
 
 	/** After each chunk: has the command ended, is the session free again? */
 	private void progress(Command command) {
-		// Only once the agent is idle on both streams: then every byte of the command has been read, and the
+		// Only once the end is marked on both streams: then every byte of the command has been read, and the
 		// session is free before the caller hears of the result (its next command finds it free).
-		if (!this.stdout.idleSeen() || !this.stderr.idleSeen()) {
+		if (!this.stdout.ended() || !this.stderr.ended()) {
 			return;
 		}
 		String code = this.stdout.exit();
@@ -262,8 +244,7 @@ final class SessionWorker {
 		command.released();
 		this.idleSince = System.nanoTime();
 		this.pool.release(this);
-		// No end marker: the wrapper died without writing one, so it was killed. A command being killed ends
-		// once its kill has: the agent may see its wrapper stopped before every child is dead.
+		// A command being killed ends once its kill has: its wrapper may mark the end before every child is dead.
 		String exit = (code != null) ? code : Integer.toString(KILLED);
 		if (command.killing) {
 			command.killed.whenComplete((ignored, error) -> command.ended(exit));
@@ -290,7 +271,8 @@ final class SessionWorker {
 			command.killed.whenComplete((ignored, error) -> command.ended(Integer.toString(KILLED)));
 			return;
 		}
-		if (!command.sawAnything) {
+		if (!command.sawAnything && !this.stdout.started()) {
+			// The agent never took it: it did not run.
 			command.viaExec();
 			return;
 		}
@@ -467,15 +449,16 @@ final class SessionWorker {
 		}
 
 		/**
-		 * Kills the command and its children as the exec path does (its wrapper leads a session of its own); the
-		 * session then marks itself idle. One that does not within {@link #DRAIN_AFTER_KILL} is closed, and the
+		 * Kills the command and its children as the exec path does (its {@code sh} leads a session of its own); its
+		 * wrapper then marks the end. A session that does not within {@link #DRAIN_AFTER_KILL} is closed, and the
 		 * command ends as timed out with what it printed.
 		 */
 		private void kill() {
 			// Not only once: a command cancelled before its session started it is looked for again at its timeout.
 			this.killing = true;
 			SessionWorker.this.engine.call(subject(), (client) -> {
-				SessionWorker.this.exec.killMarked(client, SessionWorker.this.containerId, this.id, true);
+				SessionWorker.this.exec.killInSession(client, SessionWorker.this.containerId, this.id,
+						SessionWorker.this.name);
 				return null;
 			}).whenComplete((ignored, error) -> {
 				if (error != null && !(error instanceof NotFoundException)) {

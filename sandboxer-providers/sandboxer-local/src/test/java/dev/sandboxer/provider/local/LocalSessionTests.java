@@ -169,6 +169,46 @@ class LocalSessionTests {
 		this.sandboxes.sandboxer.killSandbox(id);
 	}
 
+	@OnBothImages
+	void aCommandWhoseSessionDiesBeforeItPrintsAnythingIsNotRunASecondTime(String image) {
+		Sandbox sandbox = this.sandboxes.create(this.sandboxes.request(image).build());
+		sandbox.runCommand(RunCommandRequest.builder("true").user("nobody").build());
+
+		// Its agent and wrapper die with it, before a byte of its own: only the agent's start mark says it ran.
+		CommandResult result = sandbox.runCommand(
+				RunCommandRequest.builder("echo ran >>/tmp/runs; kill -9 -1").user("nobody").build());
+
+		assertThat(result.exitCode()).isEqualTo(137);
+		assertThat(sandbox.runCommand("cat /tmp/runs").stdout()).isEqualTo("ran\n");
+		sandbox.kill();
+	}
+
+	@OnBothImages
+	void aTimedOutCommandOfAnotherUserDiesWithItsChildrenAndItsSessionRunsTheNextCommand(String image)
+			throws Exception {
+		Sandbox sandbox = this.sandboxes.create(this.sandboxes.request(image).build());
+		sandbox.runCommand(RunCommandRequest.builder("true").user("nobody").build());
+		Instant from = Instant.now();
+
+		// As nobody, the kill (run as root, without CAP_SYS_PTRACE) cannot read the environment: the command's own
+		// session is what finds the orphaned child that cleared its environment.
+		CommandResult result = sandbox.runCommand(RunCommandRequest
+			.builder("echo started; (env -i sleep 3703 &); sleep 3704; echo never")
+			.user("nobody")
+			.timeout(Duration.ofSeconds(1))
+			.build());
+
+		assertThat(result.timedOut()).isTrue();
+		assertThat(result.stdout()).isEqualTo("started\n");
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(hostProcesses(sandbox.id())).noneMatch((line) -> line.contains("sleep 370")));
+		assertThat(sandbox.runCommand(RunCommandRequest.builder("echo next").user("nobody").build()).stdout())
+			.isEqualTo("next\n");
+		assertThat(execsBetween(sandbox.id(), from, Instant.now())).as("the kill only: the session lived on")
+			.isEqualTo(1);
+		sandbox.kill();
+	}
+
 	@Test
 	void sessionsLeftUnusedAreClosedButTheSandboxKeepsOne() throws Exception {
 		Sandbox sandbox = this.sandboxes.create(this.sandboxes.request(LocalTestSandboxes.BUSYBOX).build());

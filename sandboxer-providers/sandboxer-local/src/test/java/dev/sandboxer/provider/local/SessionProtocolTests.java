@@ -30,13 +30,13 @@ class SessionProtocolTests {
 	}
 
 	@Test
-	void markersAreFoundWhateverTheChunksAndOtherBytesPassThrough() {
-		String id = "0123456789abcdef0123456789abcdef";
-		byte[] stream = ("out\001sandboxer-end:x:1\001\001sandboxer-" + "\001sandboxer-end:" + id + ":42\001"
-				+ "\001sandboxer-idle:" + id + "\001" + "after").getBytes(StandardCharsets.US_ASCII);
+	void theEndMarkerIsFoundWhateverTheChunksAndOtherBytesPassThrough() {
+		String id = SessionProtocol.newId();
+		byte[] stream = ("before, from a daemon\001sandboxer-start:" + id + "\001out\001sandboxer-end:x:1\001\001sandboxer-"
+				+ "\001sandboxer-end:" + id + ":42\001" + "after, from a daemon").getBytes(StandardCharsets.US_ASCII);
 		for (int chunk = 1; chunk <= stream.length; chunk++) {
 			MarkedStream marked = new MarkedStream();
-			marked.reset(id);
+			marked.reset(id, true);
 			ByteArrayOutputStream delivered = new ByteArrayOutputStream();
 			for (int at = 0; at < stream.length; at += chunk) {
 				marked.feed(stream, at, Math.min(chunk, stream.length - at), delivered::write);
@@ -44,9 +44,50 @@ class SessionProtocolTests {
 
 			assertThat(delivered.toString(StandardCharsets.US_ASCII)).as("chunks of %d", chunk)
 				.isEqualTo("out\001sandboxer-end:x:1\001\001sandboxer-");
+			assertThat(marked.started()).isTrue();
 			assertThat(marked.exit()).isEqualTo("42");
-			assertThat(marked.idleSeen()).isTrue();
+			assertThat(marked.ended()).isTrue();
 		}
+	}
+
+	@Test
+	void aMarkerPrefixFollowedByTooLongACodeIsTheCommandsOwnBytes() {
+		String id = SessionProtocol.newId();
+		String notAMarker = "\001sandboxer-end:" + id + ":12345678901234567890";
+		MarkedStream marked = new MarkedStream();
+		marked.reset(id, false);
+		ByteArrayOutputStream delivered = new ByteArrayOutputStream();
+		byte[] bytes = (notAMarker + "\001sandboxer-end:" + id + ":0\001").getBytes(StandardCharsets.US_ASCII);
+		marked.feed(bytes, 0, bytes.length, delivered::write);
+
+		assertThat(delivered.toString(StandardCharsets.US_ASCII)).isEqualTo(notAMarker);
+		assertThat(marked.exit()).isEqualTo("0");
+	}
+
+	@Test
+	void untilItsStartMarkerACommandHasNotStartedAndNothingIsHandedOn() {
+		String id = SessionProtocol.newId();
+		MarkedStream marked = new MarkedStream();
+		marked.reset(id, true);
+		ByteArrayOutputStream delivered = new ByteArrayOutputStream();
+		byte[] other = ("late daemon output\001sandboxer-start:" + SessionProtocol.newId() + "\001\001sandboxer-sta")
+			.getBytes(StandardCharsets.US_ASCII);
+		marked.feed(other, 0, other.length, delivered::write);
+
+		assertThat(marked.started()).isFalse();
+		assertThat(delivered.size()).isZero();
+
+		byte[] rest = ("rt:" + id + "\001hi\n").getBytes(StandardCharsets.US_ASCII);
+		marked.feed(rest, 0, rest.length, delivered::write);
+		assertThat(marked.started()).isTrue();
+		assertThat(delivered.toString(StandardCharsets.US_ASCII)).isEqualTo("hi\n");
+	}
+
+	@Test
+	void commandIdsAreSixteenHexDigitsAndDiffer() {
+		String one = SessionProtocol.newId();
+		assertThat(one).matches("[0-9a-f]{16}");
+		assertThat(SessionProtocol.newId()).isNotEqualTo(one);
 	}
 
 	@Test
