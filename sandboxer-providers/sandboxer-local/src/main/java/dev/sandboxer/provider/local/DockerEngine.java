@@ -60,7 +60,8 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * <b>Laziness.</b> docker-java's configuration and transport take more than a second to set up (its TLS support
  * loads Bouncy Castle), so they are made on the first call, on an engine thread, and never on the path that starts
- * an application.
+ * an application. A create that took the fast path without docker-java starts that set-up in the background
+ * ({@link #prepareInBackground}), so that the calls after it wait less for it.
  */
 final class DockerEngine implements AutoCloseable {
 
@@ -69,10 +70,7 @@ final class DockerEngine implements AutoCloseable {
 	 * {@code RemoteApiVersion}, so that the fast create path ({@link SocketCreate}) can choose one without loading
 	 * docker-java.
 	 */
-	private static final int[] NEWEST_KNOWN = { 1, 44 };
-
-	/** As docker-java parses versions: {@code 1.41}, {@code v1.41}. */
-	private static final Pattern VERSION = Pattern.compile("v?(\\d{1,6})\\.(\\d{1,6})");
+	private static final ApiVersion NEWEST_KNOWN = new ApiVersion(1, 44);
 
 	static final int MAX_THREADS = 32;
 
@@ -277,35 +275,22 @@ final class DockerEngine implements AutoCloseable {
 
 	/** The newest version both docker-java and the Engine speak. */
 	static String choose(@Nullable String engineVersion, @Nullable String engineMinimum) {
-		int[] engine = parse(engineVersion);
+		ApiVersion engine = ApiVersion.parse(engineVersion);
 		if (engine == null) {
-			return NEWEST_KNOWN[0] + "." + NEWEST_KNOWN[1];
+			return NEWEST_KNOWN.toString();
 		}
-		int[] chosen = isGreater(engine, NEWEST_KNOWN) ? NEWEST_KNOWN : engine;
-		int[] minimum = parse(engineMinimum);
-		if (minimum != null && isGreater(minimum, chosen)) {
+		ApiVersion chosen = engine.isAfter(NEWEST_KNOWN) ? NEWEST_KNOWN : engine;
+		ApiVersion minimum = ApiVersion.parse(engineMinimum);
+		if (minimum != null && minimum.isAfter(chosen)) {
 			chosen = minimum;
 		}
-		return chosen[0] + "." + chosen[1];
+		return chosen.toString();
 	}
 
 	/** Whether docker-java's models cover a version: one newer than it knows is left to docker-java's own path. */
 	static boolean knownToDockerJava(String version) {
-		int[] parsed = parse(version);
-		return parsed != null && !isGreater(parsed, NEWEST_KNOWN);
-	}
-
-	private static int @Nullable [] parse(@Nullable String version) {
-		if (version == null) {
-			return null;
-		}
-		Matcher matcher = VERSION.matcher(version);
-		return matcher.matches()
-				? new int[] { Integer.parseInt(matcher.group(1)), Integer.parseInt(matcher.group(2)) } : null;
-	}
-
-	private static boolean isGreater(int[] one, int[] other) {
-		return (one[0] != other[0]) ? one[0] > other[0] : one[1] > other[1];
+		ApiVersion parsed = ApiVersion.parse(version);
+		return parsed != null && !parsed.isAfter(NEWEST_KNOWN);
 	}
 
 	static String readBody(DockerHttpClient.Response response) {
@@ -357,6 +342,31 @@ final class DockerEngine implements AutoCloseable {
 	interface EngineCall<T> {
 
 		T run(DockerClient client) throws Exception;
+
+	}
+
+	/** An Engine API version, read as docker-java reads them ({@code 1.41}, {@code v1.41}). */
+	private record ApiVersion(int major, int minor) {
+
+		private static final Pattern FORMAT = Pattern.compile("v?(\\d{1,6})\\.(\\d{1,6})");
+
+		static @Nullable ApiVersion parse(@Nullable String version) {
+			if (version == null) {
+				return null;
+			}
+			Matcher matcher = FORMAT.matcher(version);
+			return matcher.matches()
+					? new ApiVersion(Integer.parseInt(matcher.group(1)), Integer.parseInt(matcher.group(2))) : null;
+		}
+
+		boolean isAfter(ApiVersion other) {
+			return (this.major != other.major) ? this.major > other.major : this.minor > other.minor;
+		}
+
+		@Override
+		public String toString() {
+			return this.major + "." + this.minor;
+		}
 
 	}
 
