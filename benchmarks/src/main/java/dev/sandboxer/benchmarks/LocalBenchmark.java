@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
  * Latency of the {@code local} provider on this machine's Docker Engine, on the two test images, with a bare
  * docker-java exec (create, start, wait for the stream to end; no Sandboxer) measured in the same run as the peer
  * of {@code runCommand}, and the same plus the exit code (what {@code runCommand} also returns) as a second peer. Process starts are counted from the Engine's own {@code exec_create} events.
+ * The first create in a fresh JVM (child JVMs, before this one touches docker-java) has a raw-socket create + start
+ * as its peer ({@link BareSocketCreate}), timed between the children, and the first {@code runCommand} after it.
  * <p>
  * Run: {@code ./mvnw -q -pl benchmarks -am compile exec:java -Dexec.mainClass=dev.sandboxer.benchmarks.LocalBenchmark}
  * (needs the images of {@code scripts/build-test-images.sh}); {@code -Dexec.args="image..."} measures other images,
