@@ -44,7 +44,7 @@ final class SocketCreate {
 		if (!DockerEngine.knownToDockerJava(version)) {
 			return null;
 		}
-		SocketEngineCalls.Image found = this.calls.inspectImage(version, image);
+		SocketEngineCalls.Image found = this.calls.inspectImage(version, image, subject);
 		if (!found.present() || cancelled.get()) {
 			return null;
 		}

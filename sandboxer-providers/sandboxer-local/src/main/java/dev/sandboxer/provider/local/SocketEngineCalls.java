@@ -35,15 +35,18 @@ final class SocketEngineCalls {
 				field(answer, "the Docker Engine", "MinAPIVersion"));
 	}
 
-	/** The image's working directory; {@link Image#present()} is false when the Engine does not have it. */
-	Image inspectImage(String version, String image) throws IOException {
+	/**
+	 * The image's working directory; {@link Image#present()} is false when the Engine does not have it.
+	 * @param subject what failures name: the create's, as on the docker-java way
+	 */
+	Image inspectImage(String version, String image, String subject) throws IOException {
 		HttpAnswer answer = exchange("GET",
 				"/v" + version + "/images/" + PercentEncoding.encode(image) + "/json", null);
 		if (answer.status() == 404) {
 			return new Image(false, null);
 		}
-		require(answer, "image '" + image + "'");
-		return new Image(true, field(answer, "image '" + image + "'", "Config", "WorkingDir"));
+		require(answer, subject);
+		return new Image(true, field(answer, subject, "Config", "WorkingDir"));
 	}
 
 	/** Makes the container; answers its id. */

@@ -103,6 +103,24 @@ class HttpAnswerTests {
 	}
 
 	@Test
+	void anEngineFailureIsTypedWithItsMessageAndTheCreatesSubject() throws Exception {
+		Path socket = this.directory.resolve("failing.sock");
+		try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+			server.bind(UnixDomainSocketAddress.of(socket));
+			String body = "{\"message\":\"disk on \\\"fire\\\"\"}\n";
+			CompletableFuture<String> request = CompletableFuture.supplyAsync(() -> serve(server,
+					"HTTP/1.1 500 Internal Server Error\r\nContent-Length: " + body.length() + "\r\n\r\n" + body, false));
+			SocketEngineCalls calls = new SocketEngineCalls(
+					new UnixSocketExchange(socket, Duration.ofSeconds(5), Duration.ofSeconds(5), 1024),
+					new EngineErrors(() -> "unix://" + socket));
+			assertThatExceptionOfType(ProviderException.class)
+				.isThrownBy(() -> calls.inspectImage("1.41", "team/img:1", "a sandbox from image 'team/img:1'"))
+				.withMessage("The Docker Engine failed on a sandbox from image 'team/img:1' (HTTP 500): disk on \"fire\"");
+			assertThat(request.get(5, TimeUnit.SECONDS)).startsWith("GET /v1.41/images/team%2Fimg%3A1/json HTTP/1.1\r\n");
+		}
+	}
+
+	@Test
 	void anEngineThatNeverAnswersFailsAtTheResponseDeadline() throws Exception {
 		Path socket = this.directory.resolve("silent.sock");
 		try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {

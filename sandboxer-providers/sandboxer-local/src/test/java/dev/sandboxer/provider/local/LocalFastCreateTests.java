@@ -198,6 +198,16 @@ class LocalFastCreateTests {
 	}
 
 	@Test
+	void anImageNameTheEngineRefusesFailsAsOnTheDockerJavaWay() {
+		CreateSandboxRequest request = this.sandboxes.request("Upper/Case:Not-Valid").build();
+		SandboxerException fastError = failure(this.fast.createSandbox(request));
+		SandboxerException dockerJavaError = failure(this.dockerJava.createSandbox(request));
+		assertThat(fastError).isInstanceOf(ProviderException.class).hasMessageContaining("Upper/Case:Not-Valid");
+		assertThat(fastError.getClass()).isEqualTo(dockerJavaError.getClass());
+		assertThat(fastError.getMessage()).isEqualTo(dockerJavaError.getMessage());
+	}
+
+	@Test
 	void aCancelledCreateLeavesNoContainerWhenEverTheCancelComes() throws Exception {
 		String run = UUID.randomUUID().toString();
 		for (int attempt = 0; attempt < 12; attempt++) {
