@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import dev.sandboxer.CommandOutputListener;
 import org.jspecify.annotations.Nullable;
@@ -48,6 +49,9 @@ final class CommandSessions implements AutoCloseable {
 
 	private final ContainerExec exec;
 
+	/** How each session reaches its agent: over the Engine's socket where that is sure, else through docker-java. */
+	private final Supplier<AgentLink> links;
+
 	private final boolean enabled;
 
 	private final Map<String, Pool> pools = new ConcurrentHashMap<>();
@@ -67,9 +71,10 @@ final class CommandSessions implements AutoCloseable {
 
 	private volatile boolean closed;
 
-	CommandSessions(DockerEngine engine, ContainerExec exec, boolean enabled) {
+	CommandSessions(DockerEngine engine, ContainerExec exec, Supplier<AgentLink> links, boolean enabled) {
 		this.engine = engine;
 		this.exec = exec;
+		this.links = links;
 		this.enabled = enabled;
 	}
 
@@ -198,7 +203,7 @@ final class CommandSessions implements AutoCloseable {
 						return null;
 					}
 					worker = new SessionWorker(CommandSessions.this.engine, CommandSessions.this.exec,
-							new HijackedAgentLink(CommandSessions.this.engine), this.containerId, this);
+							CommandSessions.this.links.get(), this.containerId, this);
 					this.users.put(worker, user);
 					fresh = true;
 				}

@@ -1,5 +1,9 @@
 package dev.sandboxer.provider.local;
 
+import java.util.function.Supplier;
+
+import org.jspecify.annotations.Nullable;
+
 /**
  * The provider's shared, stateless workers, handed to each sandbox handle so that handles stay cheap.
  *
@@ -17,13 +21,23 @@ record ContainerOperations(DockerEngine engine, LocalSettings settings, Containe
 		ContainerUsers users, ContainerProcesses processes, BackgroundCommands background, LifetimeKeeper lifetime,
 		CommandSessions sessions) {
 
-	static ContainerOperations of(DockerEngine engine, LocalSettings settings) {
+	/** @param socket the Engine's socket calls where they surely reach docker-java's Engine, else {@code null} */
+	static ContainerOperations of(DockerEngine engine, LocalSettings settings, @Nullable SocketEngineCalls socket) {
 		ContainerExec exec = new ContainerExec(engine);
 		ContainerFiles files = new ContainerFiles(engine);
 		ContainerUsers users = new ContainerUsers(files);
 		return new ContainerOperations(engine, settings, exec, files, users,
 				new ContainerProcesses(engine, exec, users), new BackgroundCommands(engine, exec, files),
-				new LifetimeKeeper(files), new CommandSessions(engine, exec, settings.sessions()));
+				new LifetimeKeeper(files), new CommandSessions(engine, exec, links(engine, settings, socket),
+						settings.sessions()));
+	}
+
+	private static Supplier<AgentLink> links(DockerEngine engine, LocalSettings settings,
+			@Nullable SocketEngineCalls socket) {
+		if (socket == null) {
+			return () -> new HijackedAgentLink(engine);
+		}
+		return () -> new SocketAgentLink(engine, socket, settings.apiVersion());
 	}
 
 }

@@ -6,6 +6,8 @@ import java.net.ProtocolException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One HTTP/1.1 answer as the Engine sends it: the status and the whole body, read from a stream. The body is framed
  * by {@code Content-Length}, by chunks, or (without either) by the end of the stream, since requests ask for
@@ -36,6 +38,23 @@ record HttpAnswer(int status, byte[] body) {
 			head = readHead(in);
 		}
 		while (head.status >= 100 && head.status < 200);
+		return readBody(head, in, maxBody);
+	}
+
+	/**
+	 * Reads the head of the answer to an upgrade request. Answers {@code null} when the connection now carries the
+	 * raw stream (101, or 200 from an Engine that hijacks without the upgrade handshake), the stream then being
+	 * whatever {@code in} reads next; else the answer, whole (a 4xx or 5xx that says why).
+	 */
+	static @Nullable HttpAnswer readUpgrade(InputStream in, int maxBody) throws IOException {
+		Head head = readHead(in);
+		if (head.status == 101 || head.status == 200) {
+			return null;
+		}
+		return readBody(head, in, maxBody);
+	}
+
+	private static HttpAnswer readBody(Head head, InputStream in, int maxBody) throws IOException {
 		byte[] body;
 		if (head.status == 204 || head.status == 304) {
 			body = new byte[0];

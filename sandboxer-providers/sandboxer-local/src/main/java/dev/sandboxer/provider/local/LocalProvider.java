@@ -76,16 +76,16 @@ final class LocalProvider implements SandboxProvider {
 		this(settings, true);
 	}
 
-	/** @param socketCreate whether creates may take the fast path at all (tests compare both ways) */
+	/** @param socketCreate whether creates and sessions may go over the Engine's socket at all (tests compare both ways) */
 	LocalProvider(LocalSettings settings, boolean socketCreate) {
 		this.settings = settings;
 		this.engine = new DockerEngine(settings);
-		this.operations = ContainerOperations.of(this.engine, settings);
 		Path socket = socketCreate ? FastCreateRoute.socket(settings.dockerHost()) : null;
-		this.socketCreate = (socket != null) ? new SocketCreate(new SocketEngineCalls(
-				new UnixSocketExchange(socket, settings.connectTimeout(), settings.connectTimeout(),
-						SocketEngineCalls.MAX_ANSWER),
-				this.engine.errors()), settings) : null;
+		SocketEngineCalls calls = (socket != null) ? new SocketEngineCalls(new UnixSocketExchange(socket,
+				settings.connectTimeout(), settings.connectTimeout(), SocketEngineCalls.MAX_ANSWER),
+				this.engine.errors()) : null;
+		this.operations = ContainerOperations.of(this.engine, settings, calls);
+		this.socketCreate = (calls != null) ? new SocketCreate(calls, settings) : null;
 	}
 
 	/** Whether creates go over the Engine's socket without docker-java (tests check the route taken). */

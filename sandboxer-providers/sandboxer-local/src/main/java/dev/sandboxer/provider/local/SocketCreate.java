@@ -25,9 +25,6 @@ final class SocketCreate {
 
 	private final LocalSettings settings;
 
-	/** The version asked once; later creates reuse it. */
-	private volatile @Nullable String apiVersion;
-
 	SocketCreate(SocketEngineCalls calls, LocalSettings settings) {
 		this.calls = calls;
 		this.settings = settings;
@@ -88,16 +85,11 @@ final class SocketCreate {
 
 	/** The API version this path chose, if it has asked yet. */
 	@Nullable String chosenVersion() {
-		return this.apiVersion;
+		return this.calls.knownVersion();
 	}
 
 	private String version() throws IOException {
-		String known = this.apiVersion;
-		if (known == null) {
-			known = this.calls.apiVersion(this.settings.apiVersion());
-			this.apiVersion = known;
-		}
-		return known;
+		return this.calls.version(this.settings.apiVersion());
 	}
 
 	/**

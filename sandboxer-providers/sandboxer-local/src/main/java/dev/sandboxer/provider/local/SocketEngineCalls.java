@@ -2,12 +2,14 @@ package dev.sandboxer.provider.local;
 
 import java.io.IOException;
 import java.net.ProtocolException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import dev.sandboxer.error.ProviderException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The few Engine calls a create needs, over {@link UnixSocketExchange}, with answers read by {@link EngineJson} and
+ * The few Engine calls a create and a session's start need, over {@link UnixSocketExchange}, with answers read by {@link EngineJson} and
  * failures typed by {@link EngineErrors} just as docker-java's would be. Blocking; run on an engine thread.
  */
 final class SocketEngineCalls {
@@ -15,13 +17,34 @@ final class SocketEngineCalls {
 	/** Create answers are small; an image's inspect carries its history and config, well under this. */
 	static final int MAX_ANSWER = 4 * 1024 * 1024;
 
+	/** An exec's start, attached (not detached) and without a terminal, so stdout and stderr come framed apart. */
+	private static final byte[] START_ATTACHED = "{\"Detach\":false,\"Tty\":false}".getBytes(StandardCharsets.US_ASCII);
+
 	private final UnixSocketExchange socket;
 
 	private final EngineErrors errors;
 
+	/** The version asked once; later calls reuse it. */
+	private volatile @Nullable String version;
+
 	SocketEngineCalls(UnixSocketExchange exchange, EngineErrors errors) {
 		this.socket = exchange;
 		this.errors = errors;
+	}
+
+	/** As {@link #apiVersion}, asked of the Engine once and then remembered. */
+	String version(@Nullable String configured) throws IOException {
+		String known = this.version;
+		if (known == null) {
+			known = apiVersion(configured);
+			this.version = known;
+		}
+		return known;
+	}
+
+	/** The version {@link #version} chose, if it has asked yet. */
+	@Nullable String knownVersion() {
+		return this.version;
 	}
 
 	/** The API version to use: {@code configured}, else the newest both the Engine and docker-java speak. */
@@ -61,6 +84,41 @@ final class SocketEngineCalls {
 					null);
 		}
 		return id;
+	}
+
+	/** Makes an exec of {@code argv} with stdin, stdout and stderr attached and no terminal; answers its id. */
+	String createExec(String version, String containerId, List<String> argv, @Nullable String user, String subject)
+			throws IOException {
+		HttpAnswer answer = require(exchange("POST",
+				"/v" + version + "/containers/" + PercentEncoding.encode(containerId) + "/exec",
+				ExecCreateJson.of(argv, user)), subject);
+		String id = field(answer, subject, "Id");
+		if (id == null || id.isEmpty()) {
+			throw new ProviderException(EngineErrors.PROVIDER, "The Docker Engine made a process in " + subject
+					+ " but its answer named none: " + EngineErrors.engineMessage(answer.text()), answer.status(), null,
+					null);
+		}
+		return id;
+	}
+
+	/**
+	 * Starts an exec attached: the connection becomes its stdin (written to) and its framed output (read). The
+	 * caller owns the connection and closes it.
+	 */
+	UnixSocketExchange.Upgraded startAttached(String version, String execId, String subject) throws IOException {
+		String path = "/v" + version + "/exec/" + PercentEncoding.encode(execId) + "/start";
+		try {
+			return this.socket.upgrade(path, START_ATTACHED);
+		}
+		catch (UnixSocketExchange.RefusedUpgrade refused) {
+			require(refused.answer(), subject);
+			throw new ProviderException(EngineErrors.PROVIDER, "The Docker Engine answered " + refused.answer().status()
+					+ " but no stream to starting a process in " + subject, refused.answer().status(), null, null);
+		}
+		catch (ProtocolException ex) {
+			throw new ProviderException(EngineErrors.PROVIDER, "The answer on unix://" + this.socket.socket()
+					+ " to POST " + path + " is not the Docker Engine's HTTP: " + ex.getMessage(), null, null, ex);
+		}
 	}
 
 	void start(String version, String containerId, String subject) throws IOException {

@@ -56,34 +56,73 @@ final class UnixSocketExchange {
 	HttpAnswer exchange(String method, String pathAndQuery, byte @Nullable [] json) throws IOException {
 		try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
 				Selector selector = Selector.open()) {
-			channel.configureBlocking(false);
-			SelectionKey key = channel.register(selector, 0);
-			long connectBy = System.nanoTime() + this.connectTimeout.toNanos();
-			if (!channel.connect(UnixDomainSocketAddress.of(this.socket))) {
-				key.interestOps(SelectionKey.OP_CONNECT);
-				while (!channel.finishConnect()) {
-					await(selector, connectBy, "connecting to the Docker Engine at unix://" + this.socket);
-				}
-			}
-			long answerBy = System.nanoTime() + this.responseTimeout.toNanos();
-			ByteBuffer request = ByteBuffer.wrap(request(method, pathAndQuery, json));
-			key.interestOps(SelectionKey.OP_WRITE);
-			while (request.hasRemaining()) {
-				if (channel.write(request) == 0) {
-					await(selector, answerBy, "sending " + method + " to the Docker Engine");
-				}
-			}
-			key.interestOps(SelectionKey.OP_READ);
-			InputStream in = new BufferedInputStream(new ChannelInput(channel, selector, answerBy, method), 8192);
+			InputStream in = send(channel, selector, method, pathAndQuery, json, false);
 			return HttpAnswer.read(in, this.maxBody);
 		}
 	}
 
-	private static byte[] request(String method, String pathAndQuery, byte @Nullable [] json) {
+	/**
+	 * Sends a {@code POST} that asks the Engine to turn the connection into a raw stream (an exec's start), and reads
+	 * the head of its answer within the response timeout. Once upgraded, the connection is blocking and has no
+	 * deadline, since a stream may rightly stay quiet for long: the caller owns it and closes it.
+	 * @throws RefusedUpgrade with the Engine's answer when it did not upgrade
+	 */
+	Upgraded upgrade(String pathAndQuery, byte[] json) throws IOException {
+		SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+		boolean upgraded = false;
+		try {
+			InputStream in;
+			HttpAnswer refused;
+			try (Selector selector = Selector.open()) {
+				in = send(channel, selector, "POST", pathAndQuery, json, true);
+				refused = HttpAnswer.readUpgrade(in, this.maxBody);
+			}
+			if (refused != null) {
+				throw new RefusedUpgrade(refused);
+			}
+			// The selector's close deregistered the channel, which may now block; what the buffer read past the
+			// head is the stream's first bytes, so the stream is read through it.
+			channel.configureBlocking(true);
+			upgraded = true;
+			return new Upgraded(channel, in);
+		}
+		finally {
+			if (!upgraded) {
+				channel.close();
+			}
+		}
+	}
+
+	/** Connects, writes the request and answers the stream its answer is read from, within the deadlines. */
+	private InputStream send(SocketChannel channel, Selector selector, String method, String pathAndQuery,
+			byte @Nullable [] json, boolean upgrade) throws IOException {
+		channel.configureBlocking(false);
+		SelectionKey key = channel.register(selector, 0);
+		long connectBy = System.nanoTime() + this.connectTimeout.toNanos();
+		if (!channel.connect(UnixDomainSocketAddress.of(this.socket))) {
+			key.interestOps(SelectionKey.OP_CONNECT);
+			while (!channel.finishConnect()) {
+				await(selector, connectBy, "connecting to the Docker Engine at unix://" + this.socket);
+			}
+		}
+		long answerBy = System.nanoTime() + this.responseTimeout.toNanos();
+		ByteBuffer request = ByteBuffer.wrap(request(method, pathAndQuery, json, upgrade));
+		key.interestOps(SelectionKey.OP_WRITE);
+		while (request.hasRemaining()) {
+			if (channel.write(request) == 0) {
+				await(selector, answerBy, "sending " + method + " to the Docker Engine");
+			}
+		}
+		key.interestOps(SelectionKey.OP_READ);
+		return new BufferedInputStream(new ChannelInput(channel, selector, answerBy, method), 8192);
+	}
+
+	private static byte[] request(String method, String pathAndQuery, byte @Nullable [] json, boolean upgrade) {
 		StringBuilder head = new StringBuilder(160).append(method)
 			.append(' ')
 			.append(pathAndQuery)
-			.append(" HTTP/1.1\r\nHost: docker\r\nUser-Agent: sandboxer\r\nConnection: close\r\n");
+			.append(" HTTP/1.1\r\nHost: docker\r\nUser-Agent: sandboxer\r\n")
+			.append(upgrade ? "Connection: Upgrade\r\nUpgrade: tcp\r\n" : "Connection: close\r\n");
 		if (json != null) {
 			head.append("Content-Type: application/json\r\nContent-Length: ").append(json.length).append("\r\n");
 		}
@@ -110,7 +149,37 @@ final class UnixSocketExchange {
 		selector.selectedKeys().clear();
 	}
 
-	/** The channel read as a stream, every read waiting at most until the answer's deadline. */
+	/**
+	 * A connection the Engine turned into a raw stream.
+	 * @param channel the connection, blocking: written to directly, closed by its owner
+	 * @param input what the Engine sends on it, from the first byte after the answer's head
+	 */
+	record Upgraded(SocketChannel channel, InputStream input) {
+
+	}
+
+	/** The Engine answered an upgrade request without upgrading: the answer says why. */
+	static final class RefusedUpgrade extends IOException {
+
+		private static final long serialVersionUID = 1L;
+
+		private final transient HttpAnswer answer;
+
+		RefusedUpgrade(HttpAnswer answer) {
+			super("The Docker Engine answered " + answer.status() + " instead of a stream");
+			this.answer = answer;
+		}
+
+		HttpAnswer answer() {
+			return this.answer;
+		}
+
+	}
+
+	/**
+	 * The channel read as a stream, every read waiting at most until the answer's deadline; once the channel is
+	 * blocking (an upgraded stream), a read simply waits for bytes.
+	 */
 	private static final class ChannelInput extends InputStream {
 
 		private final SocketChannel channel;

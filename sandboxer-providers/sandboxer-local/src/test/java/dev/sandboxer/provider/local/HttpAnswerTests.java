@@ -12,6 +12,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -146,6 +147,83 @@ class HttpAnswerTests {
 		UnixSocketExchange exchange = new UnixSocketExchange(this.directory.resolve("absent.sock"),
 				Duration.ofSeconds(5), Duration.ofSeconds(5), 1024);
 		assertThatExceptionOfType(IOException.class).isThrownBy(() -> exchange.exchange("GET", "/version", null));
+	}
+
+	@Test
+	void anUpgradedStartCarriesTheStreamBothWaysFromTheFirstByteAfterTheHead() throws Exception {
+		Path socket = this.directory.resolve("upgrade.sock");
+		try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+			server.bind(UnixDomainSocketAddress.of(socket));
+			CompletableFuture<String> engine = CompletableFuture.supplyAsync(() -> {
+				try (SocketChannel client = server.accept()) {
+					String head = readUntil(client, "}");
+					// The head and the stream's first bytes in one write, as an Engine may send them.
+					client.write(ByteBuffer.wrap(("HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker"
+							+ ".multiplexed-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\nfirst")
+						.getBytes(StandardCharsets.ISO_8859_1)));
+					String line = readUntil(client, "\n");
+					client.write(ByteBuffer.wrap("then".getBytes(StandardCharsets.ISO_8859_1)));
+					return head + "|" + line;
+				}
+				catch (IOException ex) {
+					throw new IllegalStateException(ex);
+				}
+			});
+			SocketEngineCalls calls = new SocketEngineCalls(
+					new UnixSocketExchange(socket, Duration.ofSeconds(5), Duration.ofSeconds(5), 1024),
+					new EngineErrors(() -> "unix://" + socket));
+
+			UnixSocketExchange.Upgraded attached = calls.startAttached("1.41", "e/1", "container abc");
+			try (SocketChannel channel = attached.channel()) {
+				assertThat(channel.isBlocking()).isTrue();
+				assertThat(new String(attached.input().readNBytes(5), StandardCharsets.US_ASCII)).isEqualTo("first");
+				channel.write(ByteBuffer.wrap("a line\n".getBytes(StandardCharsets.US_ASCII)));
+				assertThat(new String(attached.input().readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("then");
+			}
+			assertThat(engine.get(5, TimeUnit.SECONDS)).startsWith("POST /v1.41/exec/e%2F1/start HTTP/1.1\r\n")
+				.contains("Connection: Upgrade\r\nUpgrade: tcp\r\n")
+				.endsWith("\r\n\r\n{\"Detach\":false,\"Tty\":false}|a line\n");
+		}
+	}
+
+	@Test
+	void aStartTheEngineRefusesIsTypedWithItsMessage() throws Exception {
+		Path socket = this.directory.resolve("refusing.sock");
+		try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+			server.bind(UnixDomainSocketAddress.of(socket));
+			String body = "{\"message\":\"Container abc is paused, unpause the container before exec\"}";
+			CompletableFuture.supplyAsync(() -> serve(server,
+					"HTTP/1.1 409 Conflict\r\nContent-Length: " + body.length() + "\r\n\r\n" + body, true));
+			SocketEngineCalls calls = new SocketEngineCalls(
+					new UnixSocketExchange(socket, Duration.ofSeconds(5), Duration.ofSeconds(5), 1024),
+					new EngineErrors(() -> "unix://" + socket));
+
+			assertThatExceptionOfType(ProviderException.class)
+				.isThrownBy(() -> calls.startAttached("1.41", "e1", "container abc"))
+				.withMessageContaining("is paused");
+		}
+	}
+
+	@Test
+	void anAgentsExecIsAttachedWithoutTerminalAsItsUser() {
+		byte[] json = ExecCreateJson.of(List.of("sh", "-c", "echo \"hi\"\n", "sandboxer-session:1"), "nobody");
+		assertThat(new String(json, StandardCharsets.UTF_8)).isEqualTo("{\"AttachStdin\":true,\"AttachStdout\":true,"
+				+ "\"AttachStderr\":true,\"Tty\":false,\"Cmd\":[\"sh\",\"-c\",\"echo \\\"hi\\\"\\n\","
+				+ "\"sandboxer-session:1\"],\"User\":\"nobody\"}");
+		assertThat(new String(ExecCreateJson.of(List.of("sh"), null), StandardCharsets.UTF_8)).doesNotContain("User");
+	}
+
+	/** Reads from a connection until what it read so far ends with {@code end}. */
+	private static String readUntil(SocketChannel client, String end) throws IOException {
+		ByteBuffer buffer = ByteBuffer.allocate(8192);
+		String received = "";
+		while (!received.endsWith(end)) {
+			if (client.read(buffer) < 0) {
+				break;
+			}
+			received = new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
+		}
+		return received;
 	}
 
 	private static HttpAnswer read(String raw, int maxBody) throws IOException {

@@ -29,10 +29,15 @@ import static org.awaitility.Awaitility.await;
 class LocalCommandTests {
 
 	@RegisterExtension
-	final LocalTestSandboxes sandboxes = LocalTestSandboxes.withSessions(sessions());
+	final LocalTestSandboxes sandboxes = LocalTestSandboxes.withSessions(sessions(), overSocket());
 
 	/** Whether commands go through sessions here; a subclass runs every test again through exec. */
 	boolean sessions() {
+		return true;
+	}
+
+	/** Whether sessions reach their agents over the Engine's socket here; a subclass runs them through docker-java. */
+	boolean overSocket() {
 		return true;
 	}
 

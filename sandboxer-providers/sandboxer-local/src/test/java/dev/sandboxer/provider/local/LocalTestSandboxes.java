@@ -50,12 +50,28 @@ final class LocalTestSandboxes implements AutoCloseable, AfterAllCallback {
 
 	/** With sessions on ({@code true}, the default) or every command through exec ({@code false}). */
 	static LocalTestSandboxes withSessions(boolean sessions) {
-		return new LocalTestSandboxes(
-				ProviderConfig.builder().extra("image", BUSYBOX).extra("session", Boolean.toString(sessions)).build());
+		return withSessions(sessions, true);
+	}
+
+	/**
+	 * As {@link #withSessions(boolean)}; {@code overSocket} {@code false} keeps creates and sessions off the Engine's
+	 * socket, on docker-java's way, as for a tcp host or a Docker context.
+	 */
+	static LocalTestSandboxes withSessions(boolean sessions, boolean overSocket) {
+		ProviderConfig config = ProviderConfig.builder()
+			.extra("image", BUSYBOX)
+			.extra("session", Boolean.toString(sessions))
+			.build();
+		return overSocket ? new LocalTestSandboxes(config)
+				: new LocalTestSandboxes(new LocalProvider(LocalSettings.from(config), false));
 	}
 
 	LocalTestSandboxes(ProviderConfig config) {
 		this.sandboxer = Sandboxer.builder("local").config(config).build();
+	}
+
+	LocalTestSandboxes(LocalProvider provider) {
+		this.sandboxer = Sandboxer.builder("local").provider(provider).build();
 	}
 
 	/** A request for a test sandbox of an image, already labelled as this instance's. */
