@@ -48,6 +48,11 @@ final class OperationObserver {
 	 */
 	<T> CompletableFuture<T> observe(SandboxerOperation operation, @Nullable String sandboxId,
 			Supplier<CompletableFuture<T>> call, @Nullable Function<T, String> resultId) {
+		if (this.registry.isNoop()) {
+			// Nothing observes: no context or observation is made (in a fresh JVM their classes alone cost
+			// milliseconds on a command-line tool's first call); failures are typed and completions handed off alike.
+			return unobserved(operation, call);
+		}
 		SandboxerObservationContext context = new SandboxerObservationContext(operation, this.name, this.type,
 				sandboxId);
 		Observation observation = SandboxerObservationDocumentation.SANDBOXER_OPERATION
@@ -78,6 +83,33 @@ final class OperationObserver {
 			}
 		});
 		// Cancelling what the user holds cancels the provider's work too.
+		result.whenComplete((value, error) -> {
+			if (result.isCancelled()) {
+				source.cancel(true);
+			}
+		});
+		return result;
+	}
+
+	private <T> CompletableFuture<T> unobserved(SandboxerOperation operation, Supplier<CompletableFuture<T>> call) {
+		CompletableFuture<T> pending;
+		try {
+			pending = call.get();
+		}
+		catch (Throwable ex) {
+			pending = CompletableFuture.failedFuture(ex);
+		}
+		CompletableFuture<T> result = new CompletableFuture<>();
+		CompletableFuture<T> source = pending;
+		source.whenComplete((value, error) -> {
+			if (error == null) {
+				complete(() -> result.complete(value));
+			}
+			else {
+				Throwable typed = typed(error, operation);
+				complete(() -> result.completeExceptionally(typed));
+			}
+		});
 		result.whenComplete((value, error) -> {
 			if (result.isCancelled()) {
 				source.cancel(true);

@@ -30,6 +30,18 @@ public record ProviderName(String id) {
 		return new ProviderName(id.strip().toLowerCase(java.util.Locale.ROOT));
 	}
 
+	// Written out rather than generated: a record's generated equals and hashCode bootstrap through invokedynamic,
+	// whose first use costs ~10 ms in a fresh JVM, and looking a provider up by name is the first thing a client does.
+	@Override
+	public boolean equals(Object other) {
+		return (this == other) || (other instanceof ProviderName name && this.id.equals(name.id));
+	}
+
+	@Override
+	public int hashCode() {
+		return this.id.hashCode();
+	}
+
 	@Override
 	public String toString() {
 		return this.id;

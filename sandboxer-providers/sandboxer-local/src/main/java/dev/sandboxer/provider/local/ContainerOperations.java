@@ -21,8 +21,12 @@ record ContainerOperations(DockerEngine engine, LocalSettings settings, Containe
 		ContainerUsers users, ContainerProcesses processes, BackgroundCommands background, LifetimeKeeper lifetime,
 		CommandSessions sessions) {
 
-	/** @param socket the Engine's socket calls where they surely reach docker-java's Engine, else {@code null} */
-	static ContainerOperations of(DockerEngine engine, LocalSettings settings, @Nullable SocketEngineCalls socket) {
+	/**
+	 * @param socket the Engine's socket calls where they surely reach docker-java's Engine, else {@code null}; asked
+	 * for each new session
+	 */
+	static ContainerOperations of(DockerEngine engine, LocalSettings settings,
+			Supplier<@Nullable SocketEngineCalls> socket) {
 		ContainerExec exec = new ContainerExec(engine);
 		ContainerFiles files = new ContainerFiles(engine);
 		ContainerUsers users = new ContainerUsers(files);
@@ -33,11 +37,12 @@ record ContainerOperations(DockerEngine engine, LocalSettings settings, Containe
 	}
 
 	private static Supplier<AgentLink> links(DockerEngine engine, LocalSettings settings,
-			@Nullable SocketEngineCalls socket) {
-		if (socket == null) {
-			return () -> new HijackedAgentLink(engine);
-		}
-		return () -> new SocketAgentLink(engine, socket, settings.apiVersion());
+			Supplier<@Nullable SocketEngineCalls> socket) {
+		return () -> {
+			SocketEngineCalls calls = socket.get();
+			return (calls != null) ? new SocketAgentLink(engine, calls, settings.apiVersion())
+					: new HijackedAgentLink(engine);
+		};
 	}
 
 }

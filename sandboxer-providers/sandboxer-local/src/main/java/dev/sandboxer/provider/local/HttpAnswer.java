@@ -17,8 +17,9 @@ import org.jspecify.annotations.Nullable;
  *
  * @param status the HTTP status code
  * @param body the body's bytes, de-chunked
+ * @param apiVersion the Engine's {@code Api-Version} header (the newest version it speaks), if it sent one
  */
-record HttpAnswer(int status, byte[] body) {
+record HttpAnswer(int status, byte[] body, @Nullable String apiVersion) {
 
 	static final int MAX_HEADERS = 64 * 1024;
 
@@ -72,7 +73,7 @@ record HttpAnswer(int status, byte[] body) {
 		else {
 			body = readToEnd(in, maxBody);
 		}
-		return new HttpAnswer(head.status, body);
+		return new HttpAnswer(head.status, body, head.apiVersion);
 	}
 
 	private static Head readHead(InputStream in) throws IOException {
@@ -91,6 +92,7 @@ record HttpAnswer(int status, byte[] body) {
 		}
 		long contentLength = -1;
 		boolean chunked = false;
+		String apiVersion = null;
 		for (String line = readLine(in, budget); !line.isEmpty(); line = readLine(in, budget)) {
 			int colon = line.indexOf(':');
 			if (colon <= 0) {
@@ -109,8 +111,11 @@ record HttpAnswer(int status, byte[] body) {
 			else if (name.equals("transfer-encoding") && value.toLowerCase(Locale.ROOT).contains("chunked")) {
 				chunked = true;
 			}
+			else if (name.equals("api-version")) {
+				apiVersion = value;
+			}
 		}
-		return new Head(status, contentLength, chunked);
+		return new Head(status, contentLength, chunked, apiVersion);
 	}
 
 	private static byte[] readChunked(InputStream in, int maxBody) throws IOException {
@@ -185,7 +190,7 @@ record HttpAnswer(int status, byte[] body) {
 		return cut.replaceAll("\\p{Cntrl}", "?");
 	}
 
-	private record Head(int status, long contentLength, boolean chunked) {
+	private record Head(int status, long contentLength, boolean chunked, @Nullable String apiVersion) {
 
 	}
 

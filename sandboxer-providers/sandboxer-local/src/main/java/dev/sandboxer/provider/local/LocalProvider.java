@@ -69,8 +69,12 @@ final class LocalProvider implements SandboxProvider {
 
 	private final ContainerOperations operations;
 
-	/** Creates over the Engine's socket without docker-java; {@code null} where that is not sure to be its Engine. */
-	private final @Nullable SocketCreate socketCreate;
+	/**
+	 * Creates (and sessions) over the Engine's socket without docker-java, or none where that is not sure to be its
+	 * Engine. Decided on an engine thread while the client is built, and the Engine's version asked there too, so
+	 * that in a fresh JVM the first socket and answer overlap the build instead of delaying the first create.
+	 */
+	private final CompletableFuture<Optional<SocketCreate>> socketRoute;
 
 	LocalProvider(LocalSettings settings) {
 		this(settings, true);
@@ -80,17 +84,35 @@ final class LocalProvider implements SandboxProvider {
 	LocalProvider(LocalSettings settings, boolean socketCreate) {
 		this.settings = settings;
 		this.engine = new DockerEngine(settings);
-		Path socket = socketCreate ? FastCreateRoute.socket(settings.dockerHost()) : null;
-		SocketEngineCalls calls = (socket != null) ? new SocketEngineCalls(new UnixSocketExchange(socket,
-				settings.connectTimeout(), settings.connectTimeout(), SocketEngineCalls.MAX_ANSWER),
-				this.engine.errors()) : null;
-		this.operations = ContainerOperations.of(this.engine, settings, calls);
-		this.socketCreate = (calls != null) ? new SocketCreate(calls, settings) : null;
+		DockerEngine engine = this.engine;
+		this.socketRoute = !socketCreate ? CompletableFuture.completedFuture(Optional.empty())
+				: engine.run("the Docker Engine", () -> route(engine, settings))
+					.exceptionally((error) -> Optional.empty());
+		// A session made before the route is known (only just after the build) goes docker-java's way, which works
+		// for every Engine.
+		this.operations = ContainerOperations.of(this.engine, settings,
+				() -> this.socketRoute.getNow(Optional.empty()).map(SocketCreate::calls).orElse(null));
+	}
+
+	private static Optional<SocketCreate> route(DockerEngine engine, LocalSettings settings) {
+		Path socket = FastCreateRoute.socket(settings.dockerHost());
+		if (socket == null) {
+			return Optional.empty();
+		}
+		SocketEngineCalls calls = new SocketEngineCalls(new UnixSocketExchange(socket, settings.connectTimeout(),
+				settings.connectTimeout(), SocketEngineCalls.MAX_ANSWER), engine.errors());
+		try {
+			calls.version(settings.apiVersion());
+		}
+		catch (IOException | RuntimeException ex) {
+			// Left for the first real call, which asks again and reports it.
+		}
+		return Optional.of(new SocketCreate(calls, settings));
 	}
 
 	/** Whether creates go over the Engine's socket without docker-java (tests check the route taken). */
 	boolean createsOverSocket() {
-		return this.socketCreate != null;
+		return this.socketRoute.join().isPresent();
 	}
 
 	@Override
@@ -114,11 +136,12 @@ final class LocalProvider implements SandboxProvider {
 		AtomicReference<String> made = new AtomicReference<>();
 		AtomicBoolean cancelled = new AtomicBoolean();
 		AtomicReference<@Nullable Future<?>> pulling = new AtomicReference<>();
-		SocketCreate fast = this.socketCreate;
-		if (fast == null) {
-			createThroughDockerJava(image, request, subject, created, made, cancelled, pulling);
-		}
-		else {
+		this.socketRoute.thenAccept((route) -> {
+			SocketCreate fast = route.orElse(null);
+			if (fast == null) {
+				createThroughDockerJava(image, request, subject, created, made, cancelled, pulling);
+				return;
+			}
 			this.engine.run(subject, () -> {
 				SocketCreate.Made container = fast.create(image, request, subject, made, cancelled);
 				if (container != null && cancelled.get()) {
@@ -146,7 +169,7 @@ final class LocalProvider implements SandboxProvider {
 					createThroughDockerJava(image, request, subject, created, made, cancelled, pulling);
 				}
 			});
-		}
+		});
 		created.whenComplete((sandbox, error) -> {
 			if (!created.isCancelled()) {
 				return;
@@ -157,6 +180,8 @@ final class LocalProvider implements SandboxProvider {
 			}
 			cancelled.set(true);
 			String id = made.get();
+			// A container is only made once the route is known.
+			SocketCreate fast = this.socketRoute.getNow(Optional.empty()).orElse(null);
 			if (id != null) {
 				if (fast != null) {
 					this.engine.run(subject, () -> {

@@ -83,6 +83,11 @@ final class SocketCreate {
 		}
 	}
 
+	/** The Engine's socket calls this path makes; sessions use them too. */
+	SocketEngineCalls calls() {
+		return this.calls;
+	}
+
 	/** The API version this path chose, if it has asked yet. */
 	@Nullable String chosenVersion() {
 		return this.calls.knownVersion();

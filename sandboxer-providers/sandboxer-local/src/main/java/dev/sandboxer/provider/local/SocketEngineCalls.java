@@ -52,6 +52,13 @@ final class SocketEngineCalls {
 		if (configured != null) {
 			return configured;
 		}
+		// The ping's header says the newest version the Engine speaks, in well under a millisecond; while that is one
+		// docker-java knows, the Engine's oldest cannot be newer, so the choice needs nothing else. Past it, /version
+		// (several milliseconds: the Engine asks its runtime's version too) gives the oldest as well.
+		String newest = require(exchange("GET", "/_ping", null), "the Docker Engine").apiVersion();
+		if (newest != null && DockerEngine.knownToDockerJava(newest)) {
+			return DockerEngine.choose(newest, null);
+		}
 		// The unversioned path: the Engine answers it whatever versions it speaks.
 		HttpAnswer answer = require(exchange("GET", "/version", null), "the Docker Engine");
 		return DockerEngine.choose(field(answer, "the Docker Engine", "ApiVersion"),

@@ -99,7 +99,7 @@ class HttpAnswerTests {
 				.withMessageContaining("is not the Docker Engine's HTTP")
 				.withMessageContaining("SSH-2.0")
 				.isNotInstanceOf(ProviderConnectionException.class);
-			assertThat(request.get(5, TimeUnit.SECONDS)).startsWith("GET /version HTTP/1.1\r\n");
+			assertThat(request.get(5, TimeUnit.SECONDS)).startsWith("GET /_ping HTTP/1.1\r\n");
 		}
 	}
 
@@ -211,6 +211,41 @@ class HttpAnswerTests {
 				+ "\"AttachStderr\":true,\"Tty\":false,\"Cmd\":[\"sh\",\"-c\",\"echo \\\"hi\\\"\\n\","
 				+ "\"sandboxer-session:1\"],\"User\":\"nobody\"}");
 		assertThat(new String(ExecCreateJson.of(List.of("sh"), null), StandardCharsets.UTF_8)).doesNotContain("User");
+	}
+
+	@Test
+	void theVersionIsTheEnginesNewestFromItsPingWhileDockerJavaKnowsIt() throws Exception {
+		Path socket = this.directory.resolve("ping.sock");
+		try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+			server.bind(UnixDomainSocketAddress.of(socket));
+			CompletableFuture<String> request = CompletableFuture.supplyAsync(() -> serve(server,
+					"HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nContent-Length: 2\r\n\r\nOK", false));
+			SocketEngineCalls calls = new SocketEngineCalls(
+					new UnixSocketExchange(socket, Duration.ofSeconds(5), Duration.ofSeconds(5), 1024),
+					new EngineErrors(() -> "unix://" + socket));
+
+			assertThat(calls.apiVersion(null)).isEqualTo("1.41");
+			assertThat(request.get(5, TimeUnit.SECONDS)).startsWith("GET /_ping HTTP/1.1\r\n");
+		}
+	}
+
+	@Test
+	void anEngineNewerThanDockerJavaIsAskedForItsOldestVersionToo() throws Exception {
+		Path socket = this.directory.resolve("newer.sock");
+		try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+			server.bind(UnixDomainSocketAddress.of(socket));
+			String version = "{\"ApiVersion\":\"1.52\",\"MinAPIVersion\":\"1.44\"}";
+			CompletableFuture<String> requests = CompletableFuture.supplyAsync(() -> serve(server,
+					"HTTP/1.1 200 OK\r\nApi-Version: 1.52\r\nContent-Length: 2\r\n\r\nOK", false)
+					+ serve(server, "HTTP/1.1 200 OK\r\nContent-Length: " + version.length() + "\r\n\r\n" + version, false));
+			SocketEngineCalls calls = new SocketEngineCalls(
+					new UnixSocketExchange(socket, Duration.ofSeconds(5), Duration.ofSeconds(5), 1024),
+					new EngineErrors(() -> "unix://" + socket));
+
+			assertThat(calls.apiVersion(null)).isEqualTo("1.44");
+			assertThat(requests.get(5, TimeUnit.SECONDS)).startsWith("GET /_ping HTTP/1.1\r\n")
+				.contains("GET /version HTTP/1.1\r\n");
+		}
 	}
 
 	/** Reads from a connection until what it read so far ends with {@code end}. */
