@@ -61,7 +61,8 @@ final class LocalSessionFigures {
 			.env("OTHER", "two\nlines")
 			.cwd("/tmp")
 			.build();
-		double[] cpu;
+		double[] cpuInRow;
+		double[] cpuAtOnce;
 		try (Sandbox sandbox = sessions.createSandbox(request)) {
 			Sandbox viaExec = plain.attachSandbox(sandbox.id());
 			for (int i = 0; i < 10; i++) {
@@ -98,11 +99,8 @@ final class LocalSessionFigures {
 				concurrentExec.time(() -> concurrently(viaExec));
 			}
 			// Apart from the timed rounds, so that reading /proc does not land in them.
-			CpuShares before = CpuShares.now(sandbox.id());
-			for (int round = 0; round < CPU_ROUNDS; round++) {
-				concurrently(sandbox);
-			}
-			cpu = CpuShares.now(sandbox.id()).since(before, CPU_ROUNDS * CONCURRENT);
+			cpuInRow = cpu(sandbox, LocalSessionFigures::sequentially);
+			cpuAtOnce = cpu(sandbox, LocalSessionFigures::concurrently);
 		}
 		for (int i = 0; i < FIRST_COMMANDS; i++) {
 			try (Sandbox fresh = sessions.createSandbox(request)) {
@@ -128,17 +126,42 @@ final class LocalSessionFigures {
 				"  %d concurrent vs sequential in one sandbox: session %.2fx (target >= 4x); exec path %.2fx", CONCURRENT,
 				sequential.percentile(50) / concurrent.percentile(50),
 				sequentialExec.percentile(50) / concurrentExec.percentile(50)));
-		// Concurrency can at most spread the work over the cores: n cores finish 16 commands no sooner than
-		// 16 x (CPU per command) / n, while 16 in a row take 16 x (latency of one).
-		int cores = Runtime.getRuntime().availableProcessors();
-		double perCommandInRow = sequential.percentile(50) / CONCURRENT;
+		// Concurrency can only spread the work over the cores: once they are all busy, 16 commands at once take
+		// 16 x (CPU per command) / cores, while 16 in a row take 16 x (latency of one).
 		System.out.println(String.format(Locale.ROOT,
-				"  CPU per session command, %d at once: %s; so on %d cores concurrency gains at most %d x %.2f / %.2f"
-						+ " = %.2fx", CONCURRENT, CpuShares.describe(cpu), cores, cores, perCommandInRow, cpu[3],
-				cores * perCommandInRow / cpu[3]));
+				"  CPU per session command in a row: %s, %.2f ms apart, %.1f of %d cores busy",
+				CpuShares.describe(cpuInRow), cpuInRow[4], cpuInRow[3] / cpuInRow[4],
+				Runtime.getRuntime().availableProcessors()));
+		System.out.println(String.format(Locale.ROOT,
+				"  CPU per session command, %d at once: %s, %.2f ms apart, %.1f of %d cores busy", CONCURRENT,
+				CpuShares.describe(cpuAtOnce), cpuAtOnce[4], cpuAtOnce[3] / cpuAtOnce[4],
+				Runtime.getRuntime().availableProcessors()));
 		System.out.println(String.format(Locale.ROOT,
 				"  first command after create p50: session %.2f ms = bare exec %+.2f ms (target <= +20); exec path %.2f ms",
 				first.percentile(50), first.percentile(50) - bareP50, firstExec.percentile(50)));
+	}
+
+	/**
+	 * CPU per command over {@value #CPU_ROUNDS} rounds of 16 commands, by where it went (see {@link CpuShares}), and
+	 * last the wall time per command.
+	 */
+	private static double[] cpu(Sandbox sandbox, Round round) throws Exception {
+		CpuShares before = CpuShares.now(sandbox.id());
+		long started = System.nanoTime();
+		for (int i = 0; i < CPU_ROUNDS; i++) {
+			round.run(sandbox);
+		}
+		double wallPerCommand = (System.nanoTime() - started) / 1e6 / (CPU_ROUNDS * CONCURRENT);
+		double[] shares = CpuShares.now(sandbox.id()).since(before, CPU_ROUNDS * CONCURRENT);
+		return new double[] { shares[0], shares[1], shares[2], shares[3], wallPerCommand };
+	}
+
+	/** 16 commands, one way or the other. */
+	@FunctionalInterface
+	private interface Round {
+
+		Void run(Sandbox sandbox) throws Exception;
+
 	}
 
 	private static Void sequentially(Sandbox sandbox) {
