@@ -25,8 +25,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class OperationObserver {
 
-	private static final SandboxerObservationConvention DEFAULT_CONVENTION = new DefaultSandboxerObservationConvention();
-
 	private final String name;
 
 	private final ProviderName type;
@@ -56,7 +54,7 @@ final class OperationObserver {
 		SandboxerObservationContext context = new SandboxerObservationContext(operation, this.name, this.type,
 				sandboxId);
 		Observation observation = SandboxerObservationDocumentation.SANDBOXER_OPERATION
-			.observation(this.convention, DEFAULT_CONVENTION, () -> context, this.registry)
+			.observation(this.convention, DefaultConvention.INSTANCE, () -> context, this.registry)
 			.start();
 		CompletableFuture<T> pending;
 		try (Observation.Scope scope = observation.openScope()) {
@@ -144,6 +142,13 @@ final class OperationObserver {
 		}
 		return new ProviderException(this.type.id(), "Unexpected failure in " + operation.value() + " on provider '"
 				+ this.name + "': " + cause.getClass().getName(), null, null, cause).reportedBy(this.name);
+	}
+
+	/** Made on the first observed call only: where nothing observes, its classes are never loaded. */
+	private static final class DefaultConvention {
+
+		static final SandboxerObservationConvention INSTANCE = new DefaultSandboxerObservationConvention();
+
 	}
 
 }
