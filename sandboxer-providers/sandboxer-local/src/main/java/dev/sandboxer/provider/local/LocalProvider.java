@@ -54,8 +54,10 @@ import org.slf4j.LoggerFactory;
  * <b>Fast create.</b> docker-java's first Engine call in a JVM takes most of a second (Jackson's object mapper, its
  * models, its transport), several times what the Engine needs to make and start a container. So where the Engine is
  * surely the one docker-java would reach, a Unix socket with no Docker context in play ({@link FastCreateRoute}),
- * creates go over the socket with the JDK's own channel ({@link SocketCreate}), and docker-java is set up in the
- * background for the calls that follow. Everything else (tcp or TLS hosts, contexts, an image to pull, an API
+ * creates go over the socket with the JDK's own channel ({@link SocketCreate}), and so do the sessions that run
+ * commands ({@link SocketAgentLink}); docker-java is set up in the background for the calls that follow. The route
+ * is decided, and the Engine's version asked (a background {@code _ping} that fails quietly when no Engine answers),
+ * on an engine thread while the client is built. Everything else (tcp or TLS hosts, contexts, an image to pull, an API
  * version newer than docker-java knows) takes the docker-java way, as before. Both ways send the same container
  * ({@link ContainerSpec}) and fail with the same typed errors.
  */
