@@ -46,18 +46,20 @@ final class OperationObserver {
 	 */
 	<T> CompletableFuture<T> observe(SandboxerOperation operation, @Nullable String sandboxId,
 			Supplier<CompletableFuture<T>> call, @Nullable Function<T, String> resultId) {
-		if (this.registry.isNoop()) {
-			// Nothing observes: no context or observation is made (in a fresh JVM their classes alone cost
-			// milliseconds on a command-line tool's first call); failures are typed and completions handed off alike.
-			return unobserved(operation, call);
+		// Where nothing observes, no context or observation is made: in a fresh JVM their classes alone cost
+		// milliseconds on a command-line tool's first call. Failures are typed and completions handed off alike.
+		SandboxerObservationContext context = null;
+		Observation observation = null;
+		if (!this.registry.isNoop()) {
+			SandboxerObservationContext made = new SandboxerObservationContext(operation, this.name, this.type,
+					sandboxId);
+			context = made;
+			observation = SandboxerObservationDocumentation.SANDBOXER_OPERATION
+				.observation(this.convention, DefaultConvention.INSTANCE, () -> made, this.registry)
+				.start();
 		}
-		SandboxerObservationContext context = new SandboxerObservationContext(operation, this.name, this.type,
-				sandboxId);
-		Observation observation = SandboxerObservationDocumentation.SANDBOXER_OPERATION
-			.observation(this.convention, DefaultConvention.INSTANCE, () -> context, this.registry)
-			.start();
 		CompletableFuture<T> pending;
-		try (Observation.Scope scope = observation.openScope()) {
+		try (Observation.Scope scope = (observation != null) ? observation.openScope() : null) {
 			pending = call.get();
 		}
 		catch (Throwable ex) {
@@ -65,49 +67,28 @@ final class OperationObserver {
 		}
 		CompletableFuture<T> result = new CompletableFuture<>();
 		CompletableFuture<T> source = pending;
+		SandboxerObservationContext observed = context;
+		Observation running = observation;
 		source.whenComplete((value, error) -> {
 			if (error == null) {
-				if (resultId != null && value != null) {
-					context.setSandboxId(resultId.apply(value));
+				if (running != null) {
+					if (resultId != null && value != null) {
+						observed.setSandboxId(resultId.apply(value));
+					}
+					running.stop();
 				}
-				observation.stop();
 				complete(() -> result.complete(value));
 			}
 			else {
 				Throwable typed = typed(error, operation);
-				observation.error(typed);
-				observation.stop();
+				if (running != null) {
+					running.error(typed);
+					running.stop();
+				}
 				complete(() -> result.completeExceptionally(typed));
 			}
 		});
 		// Cancelling what the user holds cancels the provider's work too.
-		result.whenComplete((value, error) -> {
-			if (result.isCancelled()) {
-				source.cancel(true);
-			}
-		});
-		return result;
-	}
-
-	private <T> CompletableFuture<T> unobserved(SandboxerOperation operation, Supplier<CompletableFuture<T>> call) {
-		CompletableFuture<T> pending;
-		try {
-			pending = call.get();
-		}
-		catch (Throwable ex) {
-			pending = CompletableFuture.failedFuture(ex);
-		}
-		CompletableFuture<T> result = new CompletableFuture<>();
-		CompletableFuture<T> source = pending;
-		source.whenComplete((value, error) -> {
-			if (error == null) {
-				complete(() -> result.complete(value));
-			}
-			else {
-				Throwable typed = typed(error, operation);
-				complete(() -> result.completeExceptionally(typed));
-			}
-		});
 		result.whenComplete((value, error) -> {
 			if (result.isCancelled()) {
 				source.cancel(true);

@@ -92,9 +92,7 @@ class HttpAnswerTests {
 			server.bind(UnixDomainSocketAddress.of(socket));
 			CompletableFuture<String> request = CompletableFuture
 				.supplyAsync(() -> serve(server, "SSH-2.0-OpenSSH_9.2\r\n", false));
-			SocketEngineCalls calls = new SocketEngineCalls(
-					new UnixSocketExchange(socket, Duration.ofSeconds(5), Duration.ofSeconds(5), 1024),
-					new EngineErrors(() -> "unix://" + socket));
+			SocketEngineCalls calls = calls(socket);
 			assertThatExceptionOfType(ProviderException.class).isThrownBy(() -> calls.apiVersion(null))
 				.withMessageContaining("is not the Docker Engine's HTTP")
 				.withMessageContaining("SSH-2.0")
@@ -111,9 +109,7 @@ class HttpAnswerTests {
 			String body = "{\"message\":\"disk on \\\"fire\\\"\"}\n";
 			CompletableFuture<String> request = CompletableFuture.supplyAsync(() -> serve(server,
 					"HTTP/1.1 500 Internal Server Error\r\nContent-Length: " + body.length() + "\r\n\r\n" + body, false));
-			SocketEngineCalls calls = new SocketEngineCalls(
-					new UnixSocketExchange(socket, Duration.ofSeconds(5), Duration.ofSeconds(5), 1024),
-					new EngineErrors(() -> "unix://" + socket));
+			SocketEngineCalls calls = calls(socket);
 			assertThatExceptionOfType(ProviderException.class)
 				.isThrownBy(() -> calls.inspectImage("1.41", "team/img:1", "a sandbox from image 'team/img:1'"))
 				.withMessage("The Docker Engine failed on a sandbox from image 'team/img:1' (HTTP 500): disk on \"fire\"");
@@ -169,9 +165,7 @@ class HttpAnswerTests {
 					throw new IllegalStateException(ex);
 				}
 			});
-			SocketEngineCalls calls = new SocketEngineCalls(
-					new UnixSocketExchange(socket, Duration.ofSeconds(5), Duration.ofSeconds(5), 1024),
-					new EngineErrors(() -> "unix://" + socket));
+			SocketEngineCalls calls = calls(socket);
 
 			UnixSocketExchange.Upgraded attached = calls.startAttached("1.41", "e/1", "container abc");
 			try (SocketChannel channel = attached.channel()) {
@@ -194,9 +188,7 @@ class HttpAnswerTests {
 			String body = "{\"message\":\"Container abc is paused, unpause the container before exec\"}";
 			CompletableFuture.supplyAsync(() -> serve(server,
 					"HTTP/1.1 409 Conflict\r\nContent-Length: " + body.length() + "\r\n\r\n" + body, true));
-			SocketEngineCalls calls = new SocketEngineCalls(
-					new UnixSocketExchange(socket, Duration.ofSeconds(5), Duration.ofSeconds(5), 1024),
-					new EngineErrors(() -> "unix://" + socket));
+			SocketEngineCalls calls = calls(socket);
 
 			assertThatExceptionOfType(ProviderException.class)
 				.isThrownBy(() -> calls.startAttached("1.41", "e1", "container abc"))
@@ -220,9 +212,7 @@ class HttpAnswerTests {
 			server.bind(UnixDomainSocketAddress.of(socket));
 			CompletableFuture<String> request = CompletableFuture.supplyAsync(() -> serve(server,
 					"HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nContent-Length: 2\r\n\r\nOK", false));
-			SocketEngineCalls calls = new SocketEngineCalls(
-					new UnixSocketExchange(socket, Duration.ofSeconds(5), Duration.ofSeconds(5), 1024),
-					new EngineErrors(() -> "unix://" + socket));
+			SocketEngineCalls calls = calls(socket);
 
 			assertThat(calls.apiVersion(null)).isEqualTo("1.41");
 			assertThat(request.get(5, TimeUnit.SECONDS)).startsWith("GET /_ping HTTP/1.1\r\n");
@@ -238,14 +228,18 @@ class HttpAnswerTests {
 			CompletableFuture<String> requests = CompletableFuture.supplyAsync(() -> serve(server,
 					"HTTP/1.1 200 OK\r\nApi-Version: 1.52\r\nContent-Length: 2\r\n\r\nOK", false)
 					+ serve(server, "HTTP/1.1 200 OK\r\nContent-Length: " + version.length() + "\r\n\r\n" + version, false));
-			SocketEngineCalls calls = new SocketEngineCalls(
-					new UnixSocketExchange(socket, Duration.ofSeconds(5), Duration.ofSeconds(5), 1024),
-					new EngineErrors(() -> "unix://" + socket));
+			SocketEngineCalls calls = calls(socket);
 
 			assertThat(calls.apiVersion(null)).isEqualTo("1.44");
 			assertThat(requests.get(5, TimeUnit.SECONDS)).startsWith("GET /_ping HTTP/1.1\r\n")
 				.contains("GET /version HTTP/1.1\r\n");
 		}
+	}
+
+	/** The Engine calls over a test's socket, with short deadlines. */
+	private static SocketEngineCalls calls(Path socket) {
+		return new SocketEngineCalls(new UnixSocketExchange(socket, Duration.ofSeconds(5), Duration.ofSeconds(5), 1024),
+				new EngineErrors(() -> "unix://" + socket));
 	}
 
 	/** Reads from a connection until what it read so far ends with {@code end}. */
