@@ -52,6 +52,21 @@ class LocalSessionTests {
 	}
 
 	@OnBothImages
+	void aCommandLongerThanASocketWriteGoesThroughTheSessionWhole(String image) throws Exception {
+		Sandbox sandbox = this.sandboxes.create(this.sandboxes.request(image).build());
+		sandbox.runCommand("true");
+		Instant from = Instant.now();
+		// Over the 16 KiB a session writes on the caller's thread, with a quote and a newline inside.
+		String word = "a'b\n".repeat(10_000);
+		String command = "printf %s '" + word.replace("'", "'\\''") + "' | wc -c";
+
+		assertThat(sandbox.runCommand(command).stdout().strip()).isEqualTo(Integer.toString(word.length()));
+		assertThat(sandbox.runCommand("echo next").stdout()).isEqualTo("next\n");
+		assertThat(execsBetween(sandbox.id(), from, Instant.now())).isZero();
+		sandbox.kill();
+	}
+
+	@OnBothImages
 	void sessionOffRunsEveryCommandThroughExec(String image) throws Exception {
 		try (LocalTestSandboxes plain = new LocalTestSandboxes(ProviderConfig.builder().extra("session", "false").build())) {
 			Sandbox sandbox = plain.create(plain.request(image).build());
