@@ -208,7 +208,7 @@ final class CommandSessions implements AutoCloseable {
 					fresh = true;
 				}
 			}
-			SessionWorker.Command command = worker.new Command(id, line, spec, listener);
+			SessionCommand command = new SessionCommand(worker, id, line, spec, listener);
 			return fresh ? worker.start(spec.user(), command) : worker.run(command);
 		}
 

@@ -1,8 +1,11 @@
 package dev.sandboxer.provider.local;
 
+import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,6 +38,9 @@ final class ContainerFiles {
 
 	/** How many symbolic links a read follows before it gives up on a loop. */
 	private static final int MAX_LINKS = 8;
+
+	/** Uploads up to this size (the archive, headers included) are held in memory, so that they can be sent again. */
+	static final int REPEATABLE_UPLOAD = 1024 * 1024;
 
 	private final DockerEngine engine;
 
@@ -209,9 +215,8 @@ final class ContainerFiles {
 		String query = "&noOverwriteDirNonDir=true&copyUIDGID=" + defaultOwner;
 		DockerHttpClient.Request.Builder request = DockerHttpClient.Request.builder()
 			.method(Method.PUT)
-			.putHeader("Content-Type", "application/x-tar")
-			.body(tar);
-		try (DockerHttpClient.Response response = this.engine.sendStreaming(request,
+			.putHeader("Content-Type", "application/x-tar");
+		try (DockerHttpClient.Response response = this.engine.sendStreaming(withBody(request, tar),
 				archivePath(containerId, directory) + query)) {
 			int status = response.getStatusCode();
 			if (status >= 200 && status < 300) {
@@ -230,6 +235,24 @@ final class ContainerFiles {
 		finally {
 			closeQuietly(tar);
 		}
+	}
+
+	/**
+	 * A small archive goes as bytes, which {@link StaleConnectionRetry} can send again when a pooled connection died
+	 * with the Engine (a restart); a larger one streams, read once, and fails on such a connection.
+	 */
+	private static DockerHttpClient.Request.Builder withBody(DockerHttpClient.Request.Builder request, InputStream tar) {
+		byte[] head;
+		try {
+			head = tar.readNBytes(REPEATABLE_UPLOAD + 1);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		if (head.length <= REPEATABLE_UPLOAD) {
+			return request.bodyBytes(head);
+		}
+		return request.body(new SequenceInputStream(new ByteArrayInputStream(head), tar));
 	}
 
 	/** A body-less request on the archive endpoint; {@code HEAD} is not among docker-java's methods, hence a name. */

@@ -5,17 +5,11 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
-import dev.sandboxer.CommandOutputListener;
-import dev.sandboxer.error.NotFoundException;
-import dev.sandboxer.spi.CommandOutputCollector;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,12 +25,6 @@ import org.slf4j.LoggerFactory;
 final class SessionWorker {
 
 	private static final Logger logger = LoggerFactory.getLogger(SessionWorker.class);
-
-	/** How long a killed command's session may take to mark its end before it is closed. */
-	private static final Duration DRAIN_AFTER_KILL = Duration.ofSeconds(3);
-
-	/** Exit code reported for a command whose wrapper was killed by SIGKILL, as the exec path reports it. */
-	private static final int KILLED = 137;
 
 	private final DockerEngine engine;
 
@@ -56,7 +44,7 @@ final class SessionWorker {
 	private final MarkedStream stderr = new MarkedStream();
 
 	/** Guarded by this: the command it runs, if any. */
-	private @Nullable Command current;
+	private @Nullable SessionCommand current;
 
 	private volatile boolean ready;
 
@@ -85,7 +73,7 @@ final class SessionWorker {
 	}
 
 	/** Starts the agent as {@code user} with the first command already on its way: one round trip, not two. */
-	CompletableFuture<ExecOutcome> start(@Nullable String user, Command first) {
+	CompletableFuture<ExecOutcome> start(@Nullable String user, SessionCommand first) {
 		assign(first);
 		List<String> argv = List.of("sh", "-c", SessionProtocol.AGENT, this.name);
 		this.link.open(this.containerId, argv, user).whenComplete((output, error) -> {
@@ -109,12 +97,12 @@ final class SessionWorker {
 	}
 
 	/** Runs a command on this idle session. */
-	CompletableFuture<ExecOutcome> run(Command command) {
+	CompletableFuture<ExecOutcome> run(SessionCommand command) {
 		assign(command);
 		return command.result;
 	}
 
-	private void assign(Command command) {
+	private void assign(SessionCommand command) {
 		boolean gone;
 		synchronized (this) {
 			gone = !this.alive;
@@ -206,7 +194,7 @@ final class SessionWorker {
 		if (!this.alive && !this.ready) {
 			return;
 		}
-		Command command;
+		SessionCommand command;
 		synchronized (this) {
 			command = this.current;
 		}
@@ -217,7 +205,7 @@ final class SessionWorker {
 	}
 
 	private void onStderr(byte[] bytes, int length) {
-		Command command;
+		SessionCommand command;
 		synchronized (this) {
 			command = this.current;
 		}
@@ -231,7 +219,7 @@ final class SessionWorker {
 	}
 
 	/** After each chunk: has the command ended, is the session free again? */
-	private void progress(Command command) {
+	private void progress(SessionCommand command) {
 		// Only once the end is marked on both streams: then every byte of the command has been read, and the
 		// session is free before the caller hears of the result (its next command finds it free).
 		if (!this.stdout.ended() || !this.stderr.ended()) {
@@ -245,7 +233,7 @@ final class SessionWorker {
 		this.idleSince = System.nanoTime();
 		this.pool.release(this);
 		// A command being killed ends once its kill has: its wrapper may mark the end before every child is dead.
-		String exit = (code != null) ? code : Integer.toString(KILLED);
+		String exit = (code != null) ? code : Integer.toString(SessionCommand.KILLED);
 		if (command.killing) {
 			command.killed.whenComplete((ignored, error) -> command.ended(exit));
 		}
@@ -256,7 +244,7 @@ final class SessionWorker {
 
 	/** The session is gone; a command it had is finished from what is known, or run through exec if it never ran. */
 	private void died() {
-		Command command;
+		SessionCommand command;
 		synchronized (this) {
 			this.alive = false;
 			command = this.current;
@@ -268,7 +256,7 @@ final class SessionWorker {
 		}
 		command.released();
 		if (command.killing) {
-			command.killed.whenComplete((ignored, error) -> command.ended(Integer.toString(KILLED)));
+			command.killed.whenComplete((ignored, error) -> command.ended(Integer.toString(SessionCommand.KILLED)));
 			return;
 		}
 		if (!command.sawAnything && !this.stdout.started()) {
@@ -286,7 +274,7 @@ final class SessionWorker {
 				command.fail(error);
 			}
 			else {
-				command.ended((code != null) ? code : Integer.toString(KILLED));
+				command.ended((code != null) ? code : Integer.toString(SessionCommand.KILLED));
 			}
 		});
 	}
@@ -295,190 +283,26 @@ final class SessionWorker {
 		return ContainerExec.subject(this.containerId);
 	}
 
-	/** One command on a session: its request line, output, timer and result. */
-	final class Command {
+	DockerEngine engine() {
+		return this.engine;
+	}
 
-		final CompletableFuture<ExecOutcome> result = new CompletableFuture<>();
+	ContainerExec exec() {
+		return this.exec;
+	}
 
-		final String id;
+	String containerId() {
+		return this.containerId;
+	}
 
-		final byte[] line;
+	/** The agent's {@code $0}, which the kill of one of its commands is given. */
+	String agentName() {
+		return this.name;
+	}
 
-		private final ExecSpec spec;
-
-		private final CommandOutputListener listener;
-
-		private final CommandOutputCollector output;
-
-		private final long started = System.nanoTime();
-
-		volatile boolean sawAnything;
-
-		private volatile boolean timedOut;
-
-		volatile boolean killing;
-
-		/** Completes once the kill of a timed-out or cancelled command finished, well or not. */
-		final CompletableFuture<Void> killed = new CompletableFuture<>();
-
-		/** Guarded by this: the outcome was made (or the command handed to exec). */
-		private boolean settled;
-
-		private volatile @Nullable ScheduledFuture<?> timer;
-
-		Command(String id, byte[] line, ExecSpec spec, CommandOutputListener listener) {
-			this.id = id;
-			this.line = line;
-			this.spec = spec;
-			this.listener = listener;
-			this.output = new CommandOutputCollector(listener);
-			this.result.whenComplete((outcome, error) -> {
-				if (this.result.isCancelled()) {
-					kill();
-				}
-			});
-		}
-
-		void armTimeout() {
-			long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - this.started);
-			this.timer = SessionWorker.this.engine.scheduler()
-				.schedule(this::timeOut, Math.max(0, this.spec.timeout().toMillis() - elapsedMs), TimeUnit.MILLISECONDS);
-		}
-
-		void stdout(byte[] bytes, int offset, int length) {
-			if (length > 0) {
-				this.sawAnything = true;
-				this.output.stdout(bytes, offset, length);
-			}
-		}
-
-		void stderr(byte[] bytes, int offset, int length) {
-			if (length > 0) {
-				this.sawAnything = true;
-				this.output.stderr(bytes, offset, length);
-			}
-		}
-
-		/** Its end was marked (or its session told of it). */
-		void ended(String code) {
-			this.sawAnything = true;
-			if (SessionProtocol.NO_DIRECTORY.equals(code)) {
-				viaExec();
-				return;
-			}
-			int exitCode;
-			try {
-				exitCode = Integer.parseInt(code);
-			}
-			catch (NumberFormatException ex) {
-				exitCode = KILLED;
-			}
-			ExecOutcome outcome;
-			synchronized (this) {
-				if (this.settled) {
-					return;
-				}
-				this.settled = true;
-				this.output.finish();
-				long durationMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - this.started);
-				outcome = this.timedOut ? new ExecOutcome(this.output.stdout(), this.output.stderr(), -1, true, durationMs)
-						: new ExecOutcome(this.output.stdout(), this.output.stderr(), exitCode, false, durationMs);
-			}
-			this.result.complete(outcome);
-		}
-
-		/** The session let go of it: no timer is needed any more. */
-		void released() {
-			ScheduledFuture<?> current = this.timer;
-			if (current != null) {
-				current.cancel(false);
-			}
-		}
-
-		/** It never ran on the session: run it through exec, with the time it has left. */
-		void viaExec() {
-			synchronized (this) {
-				if (this.settled) {
-					return;
-				}
-				this.settled = true;
-			}
-			released();
-			if (this.result.isDone()) {
-				return;
-			}
-			long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - this.started);
-			Duration left = this.spec.timeout().minusMillis(elapsedMs);
-			ExecSpec rest = new ExecSpec(this.spec.argv(), this.spec.user(), this.spec.env(), this.spec.cwd(),
-					left.isNegative() ? Duration.ZERO : left);
-			CompletableFuture<ExecOutcome> viaExec = SessionWorker.this.exec.run(SessionWorker.this.containerId, rest,
-					this.listener);
-			viaExec.whenComplete((outcome, error) -> {
-				if (error != null) {
-					this.result.completeExceptionally(error);
-				}
-				else {
-					this.result.complete(outcome);
-				}
-			});
-			this.result.whenComplete((outcome, error) -> {
-				if (this.result.isCancelled()) {
-					viaExec.cancel(true);
-				}
-			});
-		}
-
-		void fail(Throwable error) {
-			synchronized (this) {
-				if (this.settled) {
-					return;
-				}
-				this.settled = true;
-			}
-			this.result.completeExceptionally(error);
-		}
-
-		private void timeOut() {
-			synchronized (this) {
-				if (this.settled) {
-					return;
-				}
-			}
-			this.timedOut = true;
-			kill();
-		}
-
-		/**
-		 * Kills the command and its children as the exec path does (its {@code sh} leads a session of its own); its
-		 * wrapper then marks the end. A session that does not within {@link #DRAIN_AFTER_KILL} is closed, and the
-		 * command ends as timed out with what it printed.
-		 */
-		private void kill() {
-			// Not only once: a command cancelled before its session started it is looked for again at its timeout.
-			this.killing = true;
-			SessionWorker.this.engine.call(subject(), (client) -> {
-				SessionWorker.this.exec.killInSession(client, SessionWorker.this.containerId, this.id,
-						SessionWorker.this.name);
-				return null;
-			}).whenComplete((ignored, error) -> {
-				if (error != null && !(error instanceof NotFoundException)) {
-					logger.warn("Could not kill a {} command in {}: {}", this.timedOut ? "timed-out" : "cancelled",
-							subject(), error.getMessage());
-				}
-				this.killed.complete(null);
-				SessionWorker.this.engine.scheduler().schedule(() -> {
-					boolean stillHere;
-					synchronized (SessionWorker.this) {
-						stillHere = SessionWorker.this.current == this;
-					}
-					if (stillHere) {
-						ended(Integer.toString(KILLED));
-						close();
-					}
-				}, DRAIN_AFTER_KILL.toMillis(), TimeUnit.MILLISECONDS);
-			});
-		}
-
+	/** Whether {@code command} is the one this session runs now. */
+	synchronized boolean runs(SessionCommand command) {
+		return this.current == command;
 	}
 
 }
