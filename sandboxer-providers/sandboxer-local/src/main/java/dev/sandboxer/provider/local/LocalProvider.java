@@ -149,13 +149,6 @@ final class LocalProvider implements SandboxProvider {
 				if (container != null && cancelled.get()) {
 					fast.removeAbandoned(container.id());
 				}
-				else if (container != null) {
-					// docker-java is set up now, not when the create begins: on two cores, its second of class
-					// loading beside the create slowed the create by about half (the Engine starting the container
-					// competes for the same CPU), while the first command after it, which needs docker-java, gained
-					// less than that. It starts before the sandbox is handed over, so that command finds it under way.
-					this.engine.prepareInBackground(fast.chosenVersion());
-				}
 				return Optional.ofNullable(container);
 			}).whenComplete((container, error) -> {
 				if (error != null) {
@@ -165,6 +158,10 @@ final class LocalProvider implements SandboxProvider {
 					SocketCreate.Made started = container.get();
 					created.complete(sandbox(started.id(), image, request, started.createdAt(), started.expiresAt(),
 							started.workingDirectory()));
+					// docker-java is set up for the calls that need it (files, processes, background commands) once
+					// the sandbox is handed over: on two cores its second of class loading beside the create slowed
+					// the create by about half, and the first command needs it not, its session going over the socket.
+					this.engine.prepareInBackground(fast.chosenVersion());
 				}
 				else if (!created.isDone()) {
 					// An image to pull or an API version only docker-java's models know: its way, unchanged.
