@@ -113,7 +113,7 @@ final class E2bBenchmarkServer implements AutoCloseable {
 		return framed;
 	}
 
-	private static byte[] concat(byte[]... parts) {
+	static byte[] concat(byte[]... parts) {
 		int length = 0;
 		for (byte[] part : parts) {
 			length += part.length;

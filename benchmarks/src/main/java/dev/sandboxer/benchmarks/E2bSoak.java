@@ -114,25 +114,11 @@ public final class E2bSoak {
 				aResponse().withStatus(201).withHeader("Content-Type", "application/json").withBody(SANDBOX)));
 		server.stubFor(post(urlPathEqualTo("/process.Process/Start")).willReturn(aResponse()
 			.withHeader("Content-Type", "application/connect+json")
-			.withBody(concat(E2bBenchmarkServer.envelope(0, "{\"event\":{\"start\":{\"pid\":42}}}"),
+			.withBody(E2bBenchmarkServer.concat(E2bBenchmarkServer.envelope(0, "{\"event\":{\"start\":{\"pid\":42}}}"),
 					E2bBenchmarkServer.envelope(0, "{\"event\":{\"data\":{\"stdout\":\"aGkK\"}}}"),
 					E2bBenchmarkServer.envelope(0, "{\"event\":{\"end\":{\"exited\":true,\"exitCode\":0}}}"),
 					E2bBenchmarkServer.envelope(2, "{}")))));
 		server.stubFor(delete(urlPathMatching("/sandboxes/[a-z0-9]+")).willReturn(aResponse().withStatus(204)));
-	}
-
-	private static byte[] concat(byte[]... parts) {
-		int length = 0;
-		for (byte[] part : parts) {
-			length += part.length;
-		}
-		byte[] joined = new byte[length];
-		int at = 0;
-		for (byte[] part : parts) {
-			System.arraycopy(part, 0, joined, at, part.length);
-			at += part.length;
-		}
-		return joined;
 	}
 
 	/** Threads, open file descriptors and heap in use after a full collection, at one moment. */

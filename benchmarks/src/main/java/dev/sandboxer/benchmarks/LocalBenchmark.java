@@ -365,7 +365,7 @@ public final class LocalBenchmark {
 	}
 
 	/** What a caller of docker-java alone does for {@code echo hi}: create the exec, start it, read it to its end. */
-	private static String bareExec(DockerClient docker, String containerId) throws InterruptedException {
+	static String bareExec(DockerClient docker, String containerId) throws InterruptedException {
 		String execId = docker.execCreateCmd(containerId)
 			.withCmd("sh", "-c", "echo hi")
 			.withAttachStdout(true)

@@ -8,8 +8,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.model.Frame;
 import dev.sandboxer.Sandbox;
 import dev.sandboxer.Sandboxer;
 import dev.sandboxer.model.CommandResult;
@@ -68,7 +66,7 @@ final class LocalSessionFigures {
 			for (int i = 0; i < 10; i++) {
 				sandbox.runCommand("echo hi");
 				viaExec.runCommand("echo hi");
-				bareExec(docker, sandbox.id());
+				LocalBenchmark.bareExec(docker, sandbox.id());
 			}
 			// Blocks of BLOCK, taken in turn: drift in the machine's speed hits every kind alike, while a session
 			// command does not run in the wake of an exec (the Engine and containerd go on working after an exec
@@ -89,7 +87,7 @@ final class LocalSessionFigures {
 					envCwdExec.time(() -> viaExec.runCommand(withEnvAndCwd));
 				}
 				for (int i = 0; i < BLOCK; i++) {
-					bare.time(() -> bareExec(docker, sandbox.id()));
+					bare.time(() -> LocalBenchmark.bareExec(docker, sandbox.id()));
 				}
 			}
 			for (int round = 0; round < ROUNDS; round++) {
@@ -178,17 +176,6 @@ final class LocalSessionFigures {
 		}
 		CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
 		return null;
-	}
-
-	private static String bareExec(DockerClient docker, String containerId) throws InterruptedException {
-		String execId = docker.execCreateCmd(containerId)
-			.withCmd("sh", "-c", "echo hi")
-			.withAttachStdout(true)
-			.withAttachStderr(true)
-			.exec()
-			.getId();
-		docker.execStartCmd(execId).exec(new ResultCallback.Adapter<Frame>()).awaitCompletion();
-		return execId;
 	}
 
 }
