@@ -176,6 +176,19 @@ final class DockerEngine implements AutoCloseable {
 		return transport().streams().execute(request.path("/v" + current.apiVersion() + path).build());
 	}
 
+	/**
+	 * Starts an exec attached, its stdin fed from {@code input} by the transport's own thread; the answer carries the
+	 * exec's output (framed, without a terminal). Fails typed for an answer that is not 2xx. Blocks.
+	 */
+	DockerHttpClient.Response startAttached(String execId, boolean tty, InputStream input, String subject) {
+		DockerHttpClient.Request.Builder start = DockerHttpClient.Request.builder()
+			.method(DockerHttpClient.Request.Method.POST)
+			.putHeader("Content-Type", "application/json")
+			.bodyBytes(("{\"Detach\":false,\"Tty\":" + tty + "}").getBytes(StandardCharsets.US_ASCII))
+			.hijackedInput(input);
+		return requireSuccess(sendStreaming(start, "/exec/" + PercentEncoding.encode(execId) + "/start"), subject);
+	}
+
 	private Negotiated negotiated() {
 		Negotiated current = this.negotiated;
 		return (current != null) ? current : negotiate();

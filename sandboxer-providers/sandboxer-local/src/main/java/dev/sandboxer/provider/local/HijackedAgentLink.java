@@ -1,7 +1,6 @@
 package dev.sandboxer.provider.local;
 
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -13,8 +12,6 @@ import org.jspecify.annotations.Nullable;
  * which copies {@link PtyInput} to the Engine on a thread of its own.
  */
 final class HijackedAgentLink implements AgentLink {
-
-	private static final byte[] START_BODY = "{\"Detach\":false,\"Tty\":false}".getBytes(StandardCharsets.US_ASCII);
 
 	private final DockerEngine engine;
 
@@ -37,13 +34,7 @@ final class HijackedAgentLink implements AgentLink {
 				.withTty(false)
 				.exec()
 				.getId();
-			DockerHttpClient.Request.Builder start = DockerHttpClient.Request.builder()
-				.method(DockerHttpClient.Request.Method.POST)
-				.putHeader("Content-Type", "application/json")
-				.bodyBytes(START_BODY)
-				.hijackedInput(this.input);
-			DockerHttpClient.Response started = this.engine.requireSuccess(
-					this.engine.sendStreaming(start, "/exec/" + PercentEncoding.encode(execId) + "/start"), subject);
+			DockerHttpClient.Response started = this.engine.startAttached(execId, false, this.input, subject);
 			this.response = started;
 			if (this.closed) {
 				// Closed while it was being made: nothing may stay open.

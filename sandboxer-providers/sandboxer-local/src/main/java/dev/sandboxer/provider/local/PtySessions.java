@@ -56,7 +56,6 @@ final class PtySessions {
 			exec sh -l
 			""";
 
-	private static final byte[] START_BODY = "{\"Detach\":false,\"Tty\":true}".getBytes(StandardCharsets.US_ASCII);
 
 	private final DockerEngine engine;
 
@@ -85,13 +84,7 @@ final class PtySessions {
 				.withAttachStdin(true)
 				.exec()
 				.getId();
-			DockerHttpClient.Request.Builder start = DockerHttpClient.Request.builder()
-				.method(DockerHttpClient.Request.Method.POST)
-				.putHeader("Content-Type", "application/json")
-				.bodyBytes(START_BODY)
-				.hijackedInput(input);
-			DockerHttpClient.Response response = this.engine.requireSuccess(
-					this.engine.sendStreaming(start, "/exec/" + PercentEncoding.encode(execId) + "/start"), subject());
+			DockerHttpClient.Response response = this.engine.startAttached(execId, true, input, subject());
 			return new Session(execId, response, input, listener, request.rows(), request.cols(), created);
 		}).whenComplete((session, error) -> {
 			if (error != null) {
