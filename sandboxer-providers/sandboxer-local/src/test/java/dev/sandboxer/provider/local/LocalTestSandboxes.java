@@ -44,6 +44,9 @@ final class LocalTestSandboxes implements AutoCloseable, AfterAllCallback {
 
 	private @Nullable DockerClient docker;
 
+	/** The provider, when a test made it itself. */
+	private @Nullable LocalProvider provider;
+
 	LocalTestSandboxes() {
 		this(ProviderConfig.builder().extra("image", BUSYBOX).build());
 	}
@@ -72,6 +75,12 @@ final class LocalTestSandboxes implements AutoCloseable, AfterAllCallback {
 
 	LocalTestSandboxes(LocalProvider provider) {
 		this.sandboxer = Sandboxer.builder("local").provider(provider).build();
+		this.provider = provider;
+	}
+
+	/** Whether this instance's creates and sessions go over the Engine's socket (the default way does, here). */
+	boolean createsOverSocket() {
+		return (this.provider == null) || this.provider.createsOverSocket();
 	}
 
 	/** A request for a test sandbox of an image, already labelled as this instance's. */
