@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * docker-java exec (create, start, wait for the stream to end; no Sandboxer) measured in the same run as the peer
  * of {@code runCommand}, and the same plus the exit code (what {@code runCommand} also returns) as a second peer. Process starts are counted from the Engine's own {@code exec_create} events.
  * The first create in a fresh JVM (child JVMs, before this one touches docker-java) has a raw-socket create + start
- * as its peer ({@link BareSocketCreate}), timed between the children, and the first {@code runCommand} after it.
+ * as its peer ({@link BareSocketCreate}), timed between the children, and the first {@code runCommand} after it; the
+ * children run on a {@code local} user's class path and on this module's whole one ({@link ChildClassPath}).
  * <p>
  * Run: {@code ./mvnw -q -pl benchmarks -am compile exec:java -Dexec.mainClass=dev.sandboxer.benchmarks.LocalBenchmark}
  * (needs the images of {@code scripts/build-test-images.sh}); {@code -Dexec.args="image..."} measures other images,
@@ -126,23 +127,17 @@ public final class LocalBenchmark {
 	/**
 	 * Runs this class again in child JVMs that each make one sandbox and run one command, and between them times
 	 * the bare peer (a raw-socket create + start, {@link BareSocketCreate}), so both see the same machine; answers
-	 * the figures' lines and their ratio.
+	 * the figures' lines and their ratios. Each round has a child on the class path of a program that uses only
+	 * {@code local} (the figure the target is about) and one on this module's whole class path, harness included.
 	 */
 	private static List<String> freshCreatesInChildren(String image) throws Exception {
-		String classPath = System.getProperty("java.class.path");
-		if (LocalBenchmark.class.getClassLoader() instanceof java.net.URLClassLoader loader) {
-			// Under exec:java the project's class path is the loader's, not the JVM's.
-			StringBuilder urls = new StringBuilder();
-			for (java.net.URL url : loader.getURLs()) {
-				urls.append((urls.length() > 0) ? java.io.File.pathSeparator : "")
-					.append(java.nio.file.Path.of(url.toURI()));
-			}
-			classPath = urls.toString();
-		}
+		String whole = ChildClassPath.whole();
+		String localUser = ChildClassPath.localUser(whole);
 		LocalLatencies fresh = new LocalLatencies("fresh JVM: build + first create");
 		LocalLatencies firstCommand = new LocalLatencies("fresh JVM: first runCommand after");
 		LocalLatencies bare = new LocalLatencies("bare socket create + start");
 		LocalLatencies build = new LocalLatencies("  of which Sandboxer built");
+		LocalLatencies freshWhole = new LocalLatencies("same, benchmarks' whole class path");
 		BareSocketCreate peer = new BareSocketCreate();
 		// Round 0 is not counted: it warms the disk cache, the Engine and this JVM alike.
 		for (int i = 0; i <= FRESH_CHILDREN; i++) {
@@ -152,30 +147,41 @@ public final class LocalBenchmark {
 			peer.remove(id);
 			// The Engine tears a removed container down after answering; each measurement starts on a settled one.
 			Thread.sleep(SETTLE.toMillis());
-			Process child = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java")
-				.toString(), "-cp", classPath, LocalBenchmark.class.getName(), FRESH_CREATE, image).redirectErrorStream(true)
-				.start();
-			String out = new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
-			child.waitFor(2, TimeUnit.MINUTES);
-			Thread.sleep(SETTLE.toMillis());
-			String last = out.lines().reduce((first, second) -> second).orElse("?");
-			java.util.regex.Matcher figures = java.util.regex.Pattern
-				.compile("create (\\d+) ns, first runCommand (\\d+) ns, build (\\d+) ns")
-				.matcher(last);
-			if (!figures.find()) {
-				throw new IllegalStateException("The child said: " + out);
-			}
+			long[] figures = freshChild(localUser, image);
+			long[] wholeFigures = freshChild(whole, image);
 			if (i > 0) {
 				bare.add(peerTook);
-				fresh.add(Long.parseLong(figures.group(1)));
-				build.add(Long.parseLong(figures.group(3)));
-				firstCommand.add(Long.parseLong(figures.group(2)));
+				fresh.add(figures[0]);
+				firstCommand.add(figures[1]);
+				build.add(figures[2]);
+				freshWhole.add(wholeFigures[0]);
 			}
 		}
 		return List.of("  " + image, fresh.line(), build.line(), bare.line(),
 				String.format(Locale.ROOT, "  %-34s %.2fx (p50 over p50)", "ratio fresh create / bare",
 						fresh.percentile(50) / bare.percentile(50)),
-				firstCommand.line());
+				firstCommand.line(), freshWhole.line(),
+				String.format(Locale.ROOT, "  %-34s %.2fx (p50 over p50)", "ratio, whole class path / bare",
+						freshWhole.percentile(50) / bare.percentile(50)));
+	}
+
+	/** One child JVM's create, first command and build times in nanoseconds; the machine settles after it. */
+	private static long[] freshChild(String classPath, String image) throws Exception {
+		Process child = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java")
+			.toString(), "-cp", classPath, LocalBenchmark.class.getName(), FRESH_CREATE, image).redirectErrorStream(true)
+			.start();
+		String out = new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+		child.waitFor(2, TimeUnit.MINUTES);
+		Thread.sleep(SETTLE.toMillis());
+		String last = out.lines().reduce((first, second) -> second).orElse("?");
+		java.util.regex.Matcher figures = java.util.regex.Pattern
+			.compile("create (\\d+) ns, first runCommand (\\d+) ns, build (\\d+) ns")
+			.matcher(last);
+		if (!figures.find()) {
+			throw new IllegalStateException("The child said: " + out);
+		}
+		return new long[] { Long.parseLong(figures.group(1)), Long.parseLong(figures.group(2)),
+				Long.parseLong(figures.group(3)) };
 	}
 
 	/**

@@ -56,8 +56,11 @@ final class LifetimeKeeper {
 	/** The name the keeper's shell gets as {@code $0}, seen in process listings. */
 	private static final String NAME = "sandboxer-lifetime";
 
-	/** The latest deadline a sandbox can have: its name and the file keep four-digit years. */
-	private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+	/**
+	 * The latest deadline a sandbox can have: its name and the file keep four-digit years. 9999-12-31T23:59:59Z,
+	 * given in seconds because parsing it would set up java.time's formatters on a fresh JVM's first create.
+	 */
+	private static final Instant LATEST = Instant.ofEpochSecond(253_402_300_799L);
 
 	private static final TarUpload.Owner ROOT = new TarUpload.Owner(0, 0);
 
