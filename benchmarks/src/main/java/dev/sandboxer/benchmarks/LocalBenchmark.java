@@ -170,8 +170,12 @@ public final class LocalBenchmark {
 		Process child = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java")
 			.toString(), "-cp", classPath, LocalBenchmark.class.getName(), FRESH_CREATE, image).redirectErrorStream(true)
 			.start();
+		// The child prints a few lines only (logging at WARN), well within the pipe's buffer, so it can end unread.
+		if (!child.waitFor(2, TimeUnit.MINUTES)) {
+			child.destroyForcibly();
+			throw new IllegalStateException("A fresh-create child took over 2 minutes; its sandbox ends with its timeout");
+		}
 		String out = new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
-		child.waitFor(2, TimeUnit.MINUTES);
 		Thread.sleep(SETTLE.toMillis());
 		String last = out.lines().reduce((first, second) -> second).orElse("?");
 		java.util.regex.Matcher figures = java.util.regex.Pattern
